@@ -1,0 +1,45 @@
+#pragma once
+
+// Reply texts in Redis 7's exact wording. Client libraries match on these strings, so tests compare
+// against the same constants rather than retyping them.
+
+#include <string>
+#include <string_view>
+
+namespace kv::resp {
+
+inline constexpr std::string_view kSyntaxErr = "ERR syntax error";
+inline constexpr std::string_view kWrongTypeErr =
+    "WRONGTYPE Operation against a key holding the wrong kind of value";
+inline constexpr std::string_view kNotIntegerErr = "ERR value is not an integer or out of range";
+inline constexpr std::string_view kNotFloatErr = "ERR value is not a valid float";
+inline constexpr std::string_view kOverflowErr = "ERR increment or decrement would overflow";
+inline constexpr std::string_view kNoSuchKeyErr = "ERR no such key";
+inline constexpr std::string_view kIndexOutOfRangeErr = "ERR index out of range";
+inline constexpr std::string_view kInvalidExpireErr = "ERR invalid expire time in '%s' command";
+inline constexpr std::string_view kDbIndexOutOfRangeErr = "ERR DB index is out of range";
+inline constexpr std::string_view kInvalidDbIndexErr = "ERR value is not an integer or out of range";
+inline constexpr std::string_view kNoAuthErr = "NOAUTH Authentication required.";
+inline constexpr std::string_view kWrongPassErr =
+    "WRONGPASS invalid username-password pair or user is disabled.";
+inline constexpr std::string_view kMaxClientsErr = "ERR max number of clients reached";
+inline constexpr std::string_view kStringTooLongErr = "ERR string exceeds maximum allowed size (proto-max-bulk-len)";
+inline constexpr std::string_view kSameObjectErr = "ERR source and destination objects are the same";
+inline constexpr std::string_view kOutOfRangeErr = "ERR value is out of range, must be positive";
+inline constexpr std::string_view kNanErr = "ERR increment would produce NaN or Infinity";
+inline constexpr std::string_view kMisconfErr =
+    "MISCONF Errors writing to the AOF file: the server cannot persist writes right now";
+
+// "ERR wrong number of arguments for 'get' command"
+std::string WrongNumArgsError(std::string_view cmd);
+
+// "ERR unknown command 'foo', with args beginning with: 'a' 'b' "
+template <typename Args>
+std::string UnknownCommandError(std::string_view cmd, const Args& args);
+
+// "ERR unknown subcommand 'x'. Try CLIENT HELP."
+std::string UnknownSubcommandError(std::string_view sub, std::string_view cmd);
+
+}  // namespace kv::resp
+
+#include "server/resp/errors_inl.h"
