@@ -4,11 +4,21 @@ namespace kv {
 
 void RegisterConnectionFamily(CommandRegistry& r);
 void RegisterStringFamily(CommandRegistry& r);
+void RegisterClientFamily(CommandRegistry& r);
+void RegisterConfigFamily(CommandRegistry& r);
+void RegisterInfoFamily(CommandRegistry& r);
+void RegisterCommandDocsFamily(CommandRegistry& r);
+void RegisterServerFamily(CommandRegistry& r);
 
 // Explicit, in one place: no static initialisers decide what the table holds.
 void RegisterAllFamilies(CommandRegistry& r) {
   RegisterConnectionFamily(r);
   RegisterStringFamily(r);
+  RegisterClientFamily(r);
+  RegisterConfigFamily(r);
+  RegisterInfoFamily(r);
+  RegisterCommandDocsFamily(r);
+  RegisterServerFamily(r);
 }
 
 }  // namespace kv
