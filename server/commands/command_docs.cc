@@ -228,7 +228,7 @@ void CommandHelp(CommandContext& ctx, ArgList) {
 
 constexpr SubcommandSpec kCommandSubcommands[] = {
     {"count", 2, CommandCount}, {"info", -2, CommandInfo},       {"docs", -2, CommandDocs},
-    {"list", -2, CommandList},  {"getkeys", -3, CommandGetKeys}, {"help", 2, CommandHelp},
+    {"list", -2, CommandList},  {"getkeys", -4, CommandGetKeys}, {"help", 2, CommandHelp},
 };
 
 void CmdCommand(CommandContext& ctx, ArgList args) {
