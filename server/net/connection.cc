@@ -33,6 +33,7 @@ Connection::Connection(boost::asio::ip::tcp::socket socket, Dispatcher& dispatch
   if (!ec) client_.addr = Endpoint(remote);
   auto local = socket_.local_endpoint(ec);
   if (!ec) client_.laddr = Endpoint(local);
+  client_.fd = static_cast<int>(socket_.native_handle());
   client_.created_ms = UnixMillis();
   client_.last_interaction_ms = client_.created_ms;
 }
