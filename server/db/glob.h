@@ -18,8 +18,9 @@ namespace kv {
 // false. Redis's KEYS/SCAN never ask the matcher about a bare "*" (they treat it as "every key"),
 // and callers must apply the same short circuit to return the empty key.
 //
-// Abusive patterns are defused as in Redis: the recursion depth is capped at 1000 nested '*' (deeper
-// branches count as "no match"), and once the rest of a pattern failed at every position after a
+// Abusive patterns are defused as in Redis: the recursion depth is capped at 1000 nested '*'
+// (deeper branches count as "no match"), and once the rest of a pattern failed at every position
+// after a
 // '*', outer stars stop trying longer matches, so "a*a*a*...b" is linear, not exponential.
 bool GlobMatch(std::string_view pattern, std::string_view str, bool nocase = false);
 

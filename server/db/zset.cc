@@ -456,9 +456,7 @@ std::optional<size_t> ZSet::Rank(std::string_view member, bool reverse) const {
   return reverse ? length_ - rank1 : rank1 - 1;
 }
 
-ZSet::Cursor ZSet::First() const {
-  return Cursor(length_ == 0 ? nullptr : header_->lv(0).forward);
-}
+ZSet::Cursor ZSet::First() const { return Cursor(length_ == 0 ? nullptr : header_->lv(0).forward); }
 ZSet::Cursor ZSet::Last() const { return Cursor(tail_); }
 ZSet::Cursor ZSet::AtRank(size_t rank) const {
   return Cursor(rank >= length_ ? nullptr : NodeAtRank(rank + 1));
@@ -564,9 +562,7 @@ std::pair<ZSet::Node*, size_t> ZSet::LastInLex(const ZLexRange& r) const {
   return {x, rank};
 }
 
-ZSet::Cursor ZSet::FirstInLexRange(const ZLexRange& r) const {
-  return Cursor(FirstInLex(r).first);
-}
+ZSet::Cursor ZSet::FirstInLexRange(const ZLexRange& r) const { return Cursor(FirstInLex(r).first); }
 ZSet::Cursor ZSet::LastInLexRange(const ZLexRange& r) const { return Cursor(LastInLex(r).first); }
 
 size_t ZSet::CountInLexRange(const ZLexRange& r) const {
@@ -583,7 +579,8 @@ size_t ZSet::RangeByRank(size_t start, size_t stop, bool reverse, Visitor visit)
   if (start >= length_ || start > stop) return 0;
   if (stop >= length_) stop = length_ - 1;
   const Node* x = reverse ? NodeAtRank(length_ - start) : NodeAtRank(start + 1);
-  return Walk(x, stop - start + 1, reverse, [](const Node*) { return true; }, visit);
+  return Walk(
+      x, stop - start + 1, reverse, [](const Node*) { return true; }, visit);
 }
 
 size_t ZSet::RangeByScore(const ZScoreRange& r, bool reverse, size_t offset, size_t count,
@@ -596,7 +593,8 @@ size_t ZSet::RangeByScore(const ZScoreRange& r, bool reverse, size_t offset, siz
       if (offset > length_ - rank) return 0;
       x = NodeAtRank(rank + offset);
     }
-    return Walk(x, count, false, [&r](const Node* n) { return ValueLteMax(n->score, r); }, visit);
+    return Walk(
+        x, count, false, [&r](const Node* n) { return ValueLteMax(n->score, r); }, visit);
   }
   auto [x, rank] = LastInScore(r);
   if (x == nullptr) return 0;
@@ -604,7 +602,8 @@ size_t ZSet::RangeByScore(const ZScoreRange& r, bool reverse, size_t offset, siz
     if (offset >= rank) return 0;
     x = NodeAtRank(rank - offset);
   }
-  return Walk(x, count, true, [&r](const Node* n) { return ValueGteMin(n->score, r); }, visit);
+  return Walk(
+      x, count, true, [&r](const Node* n) { return ValueGteMin(n->score, r); }, visit);
 }
 
 size_t ZSet::RangeByLex(const ZLexRange& r, bool reverse, size_t offset, size_t count,
@@ -617,8 +616,8 @@ size_t ZSet::RangeByLex(const ZLexRange& r, bool reverse, size_t offset, size_t 
       if (offset > length_ - rank) return 0;
       x = NodeAtRank(rank + offset);
     }
-    return Walk(x, count, false, [&r](const Node* n) { return LexLteMax(n->member(), r); },
-                visit);
+    return Walk(
+        x, count, false, [&r](const Node* n) { return LexLteMax(n->member(), r); }, visit);
   }
   auto [x, rank] = LastInLex(r);
   if (x == nullptr) return 0;
@@ -626,12 +625,14 @@ size_t ZSet::RangeByLex(const ZLexRange& r, bool reverse, size_t offset, size_t 
     if (offset >= rank) return 0;
     x = NodeAtRank(rank - offset);
   }
-  return Walk(x, count, true, [&r](const Node* n) { return LexGteMin(n->member(), r); }, visit);
+  return Walk(
+      x, count, true, [&r](const Node* n) { return LexGteMin(n->member(), r); }, visit);
 }
 
 void ZSet::ForEach(Visitor visit) const {
   if (length_ == 0) return;
-  Walk(header_->lv(0).forward, kNoLimit, false, [](const Node*) { return true; }, visit);
+  Walk(
+      header_->lv(0).forward, kNoLimit, false, [](const Node*) { return true; }, visit);
 }
 
 // ---- Range removal ----

@@ -82,9 +82,15 @@ TEST(ZSetParseTest, ScoreRange) {
   EXPECT_EQ(r->min, kInf);
   EXPECT_EQ(r->max, -kInf);
 
-  for (auto [min, max] : std::vector<std::pair<std::string, std::string>>{
-           {"a", "1"}, {"1", "b"}, {"nan", "1"}, {"1", "(nan"}, {"1 ", "2"}, {"((1", "2"},
-           {"[1", "2"}, {"1", "2x"}, {"1.5.5", "2"}}) {
+  for (auto [min, max] : std::vector<std::pair<std::string, std::string>>{{"a", "1"},
+                                                                          {"1", "b"},
+                                                                          {"nan", "1"},
+                                                                          {"1", "(nan"},
+                                                                          {"1 ", "2"},
+                                                                          {"((1", "2"},
+                                                                          {"[1", "2"},
+                                                                          {"1", "2x"},
+                                                                          {"1.5.5", "2"}}) {
     auto bad = ParseScoreRange(min, max);
     ASSERT_FALSE(bad.ok()) << min << " " << max;
     EXPECT_EQ(bad.error, kZMinMaxNotFloatErr);
@@ -188,7 +194,7 @@ TEST(ZSetTest, InfiniteScores) {
   EXPECT_EQ(z.CountInScoreRange(Score("(0", "0")), 0u);
   EXPECT_FALSE(z.Add("pinf", kInf));
   EXPECT_FALSE(z.Add("pinf", -kInf));  // move from one end to the other
-  EXPECT_EQ(z.Rank("pinf"), 1u);  // "ninf" < "pinf" with equal -inf
+  EXPECT_EQ(z.Rank("pinf"), 1u);       // "ninf" < "pinf" with equal -inf
   EXPECT_EQ(z.RemoveRangeByScore(Score("-inf", "(0")), 2u);
   EXPECT_EQ(All(z), (Entries{{"neg0", -0.0}, {"zero", 0}}));
 }
@@ -196,10 +202,10 @@ TEST(ZSetTest, InfiniteScores) {
 TEST(ZSetTest, ScoreUpdateKeepsOrder) {
   ZSet z;
   for (int i = 0; i < 100; ++i) z.Add("m" + std::to_string(i), i);
-  z.Add("m50", 50.5);   // stays in place
-  z.Add("m10", 1000);   // moves to the end
-  z.Add("m99", -1);     // moves to the front
-  z.Add("m20", 21);     // ties with m21: "m20" < "m21"
+  z.Add("m50", 50.5);  // stays in place
+  z.Add("m10", 1000);  // moves to the end
+  z.Add("m99", -1);    // moves to the front
+  z.Add("m20", 21);    // ties with m21: "m20" < "m21"
   EXPECT_EQ(z.Rank("m99"), 0u);
   EXPECT_EQ(z.Rank("m10"), 99u);
   EXPECT_EQ(z.Rank("m20"), z.Rank("m21").value() - 1);
@@ -263,9 +269,8 @@ TEST(ZSetTest, LexRangesSmall) {
   ZSet z;
   for (const char* m : {"a", "b", "c", "d", "e", "f", "g"}) z.Add(m, 0);
   auto by_lex = [&](std::string_view min, std::string_view max, bool rev) {
-    Entries e = Collect([&](ZSet::Visitor v) {
-      z.RangeByLex(Lex(min, max), rev, 0, ZSet::kNoLimit, v);
-    });
+    Entries e =
+        Collect([&](ZSet::Visitor v) { z.RangeByLex(Lex(min, max), rev, 0, ZSet::kNoLimit, v); });
     std::string s;
     for (auto& x : e) s += x.member;
     return s;
@@ -303,8 +308,8 @@ TEST(ZSetTest, PopMinMax) {
 TEST(ZSetTest, RemoveRanges) {
   ZSet z;
   for (int i = 0; i < 20; ++i) z.Add("m" + std::to_string(100 + i), i);
-  EXPECT_EQ(z.RemoveRangeByRank(0, 1), 2u);        // scores 0, 1
-  EXPECT_EQ(z.RemoveRangeByRank(16, 100), 2u);     // scores 18, 19
+  EXPECT_EQ(z.RemoveRangeByRank(0, 1), 2u);     // scores 0, 1
+  EXPECT_EQ(z.RemoveRangeByRank(16, 100), 2u);  // scores 18, 19
   EXPECT_EQ(z.RemoveRangeByRank(20, 30), 0u);
   EXPECT_EQ(z.RemoveRangeByScore(Score("(5", "7")), 2u);  // 6, 7
   EXPECT_EQ(z.RemoveRangeByScore(Score("7", "5")), 0u);
@@ -323,9 +328,8 @@ TEST(ZSetTest, RemoveRanges) {
 TEST(ZSetTest, RemoveWhatARangeReturned) {
   ZSet z;
   for (int i = 0; i < 200; ++i) z.Add("k" + std::to_string(i), i % 10);
-  Entries in_range = Collect([&](ZSet::Visitor v) {
-    z.RangeByScore(Score("3", "(6"), false, 0, ZSet::kNoLimit, v);
-  });
+  Entries in_range = Collect(
+      [&](ZSet::Visitor v) { z.RangeByScore(Score("3", "(6"), false, 0, ZSet::kNoLimit, v); });
   ASSERT_EQ(in_range.size(), 60u);
   for (auto& e : in_range) {
     EXPECT_TRUE(z.Remove(e.member));
@@ -406,16 +410,22 @@ bool ModelInScore(double s, const ZScoreRange& r) {
 bool ModelInLex(const std::string& m, const ZLexRange& r) {
   auto above_min = [&] {
     switch (r.min.kind) {
-      case ZLexBound::Kind::kMinusInf: return true;
-      case ZLexBound::Kind::kPlusInf: return false;
-      default: return r.min.exclusive ? m > r.min.value : m >= r.min.value;
+      case ZLexBound::Kind::kMinusInf:
+        return true;
+      case ZLexBound::Kind::kPlusInf:
+        return false;
+      default:
+        return r.min.exclusive ? m > r.min.value : m >= r.min.value;
     }
   };
   auto below_max = [&] {
     switch (r.max.kind) {
-      case ZLexBound::Kind::kMinusInf: return false;
-      case ZLexBound::Kind::kPlusInf: return true;
-      default: return r.max.exclusive ? m < r.max.value : m <= r.max.value;
+      case ZLexBound::Kind::kMinusInf:
+        return false;
+      case ZLexBound::Kind::kPlusInf:
+        return true;
+      default:
+        return r.max.exclusive ? m < r.max.value : m <= r.max.value;
     }
   };
   return above_min() && below_max();
@@ -440,30 +450,38 @@ class ZSetRandomTest : public ::testing::TestWithParam<uint32_t> {
   }
   double RandomScore() {
     switch (rng_() % 20) {
-      case 0: return kInf;
-      case 1: return -kInf;
-      case 2: return std::uniform_real_distribution<double>(-50, 50)(rng_);
-      default: return static_cast<double>(static_cast<int>(rng_() % 41) - 20);
+      case 0:
+        return kInf;
+      case 1:
+        return -kInf;
+      case 2:
+        return std::uniform_real_distribution<double>(-50, 50)(rng_);
+      default:
+        return static_cast<double>(static_cast<int>(rng_() % 41) - 20);
     }
   }
   std::string RandomScoreBound() {
     std::string b = (rng_() % 3 == 0) ? "(" : "";
     switch (rng_() % 8) {
-      case 0: return b + "-inf";
-      case 1: return b + "+inf";
-      default: return b + std::to_string(static_cast<int>(rng_() % 45) - 22);
+      case 0:
+        return b + "-inf";
+      case 1:
+        return b + "+inf";
+      default:
+        return b + std::to_string(static_cast<int>(rng_() % 45) - 22);
     }
   }
   std::string RandomLexBound() {
     switch (rng_() % 8) {
-      case 0: return "-";
-      case 1: return "+";
-      default: return ((rng_() % 2) ? "(" : "[") + RandomMember();
+      case 0:
+        return "-";
+      case 1:
+        return "+";
+      default:
+        return ((rng_() % 2) ? "(" : "[") + RandomMember();
     }
   }
-  size_t RandomCount() {
-    return rng_() % 4 == 0 ? ZSet::kNoLimit : rng_() % 8;
-  }
+  size_t RandomCount() { return rng_() % 4 == 0 ? ZSet::kNoLimit : rng_() % 8; }
 
   std::mt19937 rng_{GetParam()};
 };
@@ -558,13 +576,11 @@ TEST_P(ZSetRandomTest, MatchesModelUnderRandomOps) {
       ASSERT_EQ(z.RemoveRangeByScore(r), want);
     } else if (kind < 94) {
       auto norm = NormalizeRankRange(static_cast<int64_t>(rng_() % 20) - 10,
-                                     static_cast<int64_t>(rng_() % 20) - 10,
-                                     model.scores().size());
+                                     static_cast<int64_t>(rng_() % 20) - 10, model.scores().size());
       if (!norm) continue;
       Entries sorted = model.Sorted();
       for (size_t i = norm->first; i <= norm->second; ++i) model.Remove(sorted[i].member);
-      ASSERT_EQ(z.RemoveRangeByRank(norm->first, norm->second),
-                norm->second - norm->first + 1);
+      ASSERT_EQ(z.RemoveRangeByRank(norm->first, norm->second), norm->second - norm->first + 1);
     } else if (kind < 97) {
       size_t count = rng_() % 4;
       bool max = rng_() % 2;
