@@ -20,8 +20,7 @@ namespace kv {
 //
 // Abusive patterns are defused as in Redis: the recursion depth is capped at 1000 nested '*'
 // (deeper branches count as "no match"), and once the rest of a pattern failed at every position
-// after a
-// '*', outer stars stop trying longer matches, so "a*a*a*...b" is linear, not exponential.
+// after a '*', outer stars stop trying longer matches, so "a*a*a*...b" is linear, not exponential.
 bool GlobMatch(std::string_view pattern, std::string_view str, bool nocase = false);
 
 }  // namespace kv

@@ -432,6 +432,47 @@ bool ZSet::Add(std::string_view member, double score) {
   return true;
 }
 
+ZAddResult ZSet::Add(std::string_view member, double score, const ZAddOptions& options) {
+  ZAddResult result;
+  if (std::isnan(score)) {
+    result.nan = true;
+    return result;
+  }
+  auto it = index_.find(member);
+  if (it != index_.end()) {
+    if (options.nx) {
+      result.nop = true;
+      return result;
+    }
+    const double current = it->second;
+    if (options.incr) {
+      score += current;
+      if (std::isnan(score)) {  // inf + -inf
+        result.nan = true;
+        return result;
+      }
+    }
+    if ((options.lt && score >= current) || (options.gt && score <= current)) {
+      result.nop = true;
+      return result;
+    }
+    result.new_score = score;
+    if (score != current) {
+      Add(member, score);
+      result.updated = true;
+    }
+    return result;
+  }
+  if (options.xx) {
+    result.nop = true;
+    return result;
+  }
+  Add(member, score);
+  result.added = true;
+  result.new_score = score;
+  return result;
+}
+
 bool ZSet::Remove(std::string_view member) {
   auto it = index_.find(member);
   if (it == index_.end()) return false;

@@ -82,6 +82,26 @@ RangeParseResult<ZLexRange> ParseLexRange(std::string_view min, std::string_view
 std::optional<std::pair<size_t, size_t>> NormalizeRankRange(int64_t start, int64_t stop,
                                                             size_t size);
 
+// ZADD / ZINCRBY options (zsetAdd's in_flags). The command layer rejects the invalid mixes
+// (NX with XX, NX with GT/LT) before calling.
+struct ZAddOptions {
+  bool nx = false;    // only add new members
+  bool xx = false;    // only update existing members
+  bool gt = false;    // only update when the new score is greater
+  bool lt = false;    // only update when the new score is less
+  bool incr = false;  // the score is an increment (ZINCRBY, ZADD INCR)
+};
+
+// zsetAdd's out_flags. At most one of added/updated/nop/nan is set; none is set when an existing
+// member was given its current score.
+struct ZAddResult {
+  bool added = false;
+  bool updated = false;  // existing member whose score changed
+  bool nop = false;      // not applied because of NX/XX/GT/LT (ZADD INCR then replies nil)
+  bool nan = false;      // the score or the increment result is NaN: nothing changed
+  double new_score = 0;  // the member's score afterwards, when neither nop nor nan
+};
+
 struct ZEntry {
   std::string member;
   double score = 0;
@@ -124,6 +144,9 @@ class ZSet {
   // Inserts or updates. Returns true if the member is new. `score` must not be NaN (the command
   // layer rejects NaN input before it gets here).
   bool Add(std::string_view member, double score);
+  // A port of Redis's zsetAdd: ZADD NX/XX/GT/LT/INCR and ZINCRBY semantics in one place. Unlike
+  // Add(), a NaN score is reported (result.nan) rather than being a precondition violation.
+  ZAddResult Add(std::string_view member, double score, const ZAddOptions& options);
   bool Remove(std::string_view member);
   std::optional<double> Score(std::string_view member) const;
   size_t size() const { return length_; }

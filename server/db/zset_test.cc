@@ -161,6 +161,60 @@ TEST(ZSetTest, AddUpdateRemove) {
   EXPECT_EQ(All(z), (Entries{{"c", 1}}));
 }
 
+// zsetAdd semantics, as exercised by zset.tcl's ZADD NX/XX/GT/LT/INCR tests.
+TEST(ZSetTest, AddWithOptions) {
+  ZSet z;
+  ZAddResult r = z.Add("a", 1, ZAddOptions{});
+  EXPECT_TRUE(r.added);
+  EXPECT_EQ(r.new_score, 1);
+
+  r = z.Add("a", 1, ZAddOptions{});  // same score: no flag at all, still a "success"
+  EXPECT_FALSE(r.added || r.updated || r.nop || r.nan);
+  EXPECT_EQ(r.new_score, 1);
+
+  r = z.Add("b", 2, ZAddOptions{.xx = true});
+  EXPECT_TRUE(r.nop);
+  EXPECT_EQ(z.Score("b"), std::nullopt);
+
+  r = z.Add("a", 5, ZAddOptions{.nx = true});
+  EXPECT_TRUE(r.nop);
+  EXPECT_EQ(z.Score("a"), 1);
+
+  r = z.Add("a", 5, ZAddOptions{.xx = true});
+  EXPECT_TRUE(r.updated);
+  EXPECT_EQ(z.Score("a"), 5);
+
+  r = z.Add("a", 3, ZAddOptions{.gt = true});
+  EXPECT_TRUE(r.nop);
+  r = z.Add("a", 5, ZAddOptions{.gt = true});  // equal is not greater
+  EXPECT_TRUE(r.nop);
+  r = z.Add("a", 7, ZAddOptions{.gt = true});
+  EXPECT_TRUE(r.updated);
+  r = z.Add("a", 9, ZAddOptions{.lt = true});
+  EXPECT_TRUE(r.nop);
+  r = z.Add("new", 9, ZAddOptions{.lt = true});  // GT/LT never block new members
+  EXPECT_TRUE(r.added);
+
+  r = z.Add("a", 2.5, ZAddOptions{.incr = true});
+  EXPECT_TRUE(r.updated);
+  EXPECT_EQ(r.new_score, 9.5);
+  EXPECT_EQ(z.Score("a"), 9.5);
+  r = z.Add("a", -1, ZAddOptions{.gt = true, .incr = true});  // 8.5 is not greater
+  EXPECT_TRUE(r.nop);
+  r = z.Add("c", 4, ZAddOptions{.incr = true});  // increment of a missing member starts at 0
+  EXPECT_TRUE(r.added);
+  EXPECT_EQ(r.new_score, 4);
+
+  z.Add("inf", kInf);
+  r = z.Add("inf", -kInf, ZAddOptions{.incr = true});
+  EXPECT_TRUE(r.nan);
+  EXPECT_EQ(z.Score("inf"), kInf);
+  r = z.Add("x", std::nan(""), ZAddOptions{});
+  EXPECT_TRUE(r.nan);
+  EXPECT_EQ(z.Score("x"), std::nullopt);
+  EXPECT_EQ(z.size(), 4u);
+}
+
 TEST(ZSetTest, EqualScoresOrderByMemberBytes) {
   ZSet z;
   using namespace std::string_literals;
