@@ -195,6 +195,10 @@ class ZSet {
   // Estimated heap bytes owned (nodes, header, hash index) plus the object itself.
   size_t MemoryUsage() const;
 
+  // O(n) structural self-check for tests: order, backward links, spans, levels, tail, length and
+  // the index. Returns an empty string when consistent, else what is wrong.
+  std::string CheckInvariants() const;
+
  private:
   static constexpr int kMaxLevel = 32;  // enough for 4^32 elements at p = 1/4
 
