@@ -243,11 +243,14 @@ ZSet& ZSet::operator=(ZSet&& other) noexcept {
   return *this;
 }
 
-ZSet ZSet::Clone() const {
-  ZSet copy;
-  copy.index_.reserve(length_);
-  ForEach([&copy](std::string_view member, double score) { copy.Add(member, score); });
-  return copy;
+ZSet::ZSet(const ZSet& other) : ZSet() {
+  index_.reserve(other.length_);
+  other.ForEach([this](std::string_view member, double score) { Add(member, score); });
+}
+
+ZSet& ZSet::operator=(const ZSet& other) {
+  if (this != &other) *this = ZSet(other);
+  return *this;
 }
 
 void ZSet::Clear() {

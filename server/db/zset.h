@@ -137,9 +137,10 @@ class ZSet {
   ~ZSet();
   ZSet(ZSet&& other) noexcept;
   ZSet& operator=(ZSet&& other) noexcept;
-  ZSet(const ZSet&) = delete;
-  ZSet& operator=(const ZSet&) = delete;
-  ZSet Clone() const;  // deep copy, for COPY / ZUNIONSTORE-style commands
+  // Deep copies, O(n log n) (as Redis's zsetDup), for COPY and friends.
+  ZSet(const ZSet& other);
+  ZSet& operator=(const ZSet& other);
+  ZSet Clone() const { return ZSet(*this); }
 
   // Inserts or updates. Returns true if the member is new. `score` must not be NaN (the command
   // layer rejects NaN input before it gets here).

@@ -414,6 +414,14 @@ TEST(ZSetTest, MoveCloneAndMemory) {
   EXPECT_EQ(b.Score("member:0"), 0);
   EXPECT_EQ(c.size(), 999u);
 
+  ZSet d(b);  // copy construction is deep, like Clone()
+  EXPECT_EQ(All(d), All(b));
+  EXPECT_EQ(d.CheckInvariants(), "");
+  d = a;  // copy-assign over a non-empty set
+  EXPECT_EQ(All(d), All(a));
+  d = d;  // self-assignment is a no-op
+  EXPECT_EQ(All(d), All(a));
+
   a = std::move(c);  // move-assign over a non-empty set frees the old contents (ASan checks)
   EXPECT_EQ(a.size(), 999u);
   EXPECT_EQ(a.Score("fresh"), std::nullopt);
