@@ -139,7 +139,7 @@ void CommandInfo(CommandContext& ctx, ArgList args) {
   for (size_t i = 2; i < args.size(); ++i) {
     const CommandSpec* spec = ctx.server.commands.Find(args[i]);
     if (spec == nullptr) {
-      ctx.rb.NullArray();
+      ctx.rb.NullBulk();
     } else {
       ReplyCommandInfo(ctx, *spec);
     }

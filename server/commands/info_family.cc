@@ -136,9 +136,10 @@ void ServerSection(ServerState& s, int64_t now_ms, std::string* out) {
   int64_t io_threads = s.config.GetInt("io-threads");
   AppendAll(out, Line("redis_version", "7.0.15"), Line("kvcache_version", "0.1.0"),
                   Line("redis_git_sha1", "00000000"), Line("redis_git_dirty", 0),
-                  Line("redis_mode", "standalone"),
+                  Line("redis_build_id", "0"), Line("redis_mode", "standalone"),
                   Line("os", StrPrintf("%s %s %s", un.sysname, un.release, un.machine)),
-                  Line("arch_bits", sizeof(void*) * 8), Line("multiplexing_api", "epoll"),
+                  Line("arch_bits", sizeof(void*) * 8), Line("monotonic_clock", "POSIX clock_gettime"),
+                  Line("multiplexing_api", "epoll"), Line("atomicvar_api", "c11-builtin"),
                   Line("gcc_version", StrPrintf("%d.%d.%d", __GNUC__, __GNUC_MINOR__,
                                                       __GNUC_PATCHLEVEL__)),
                   Line("process_id", getpid()), Line("process_supervised", "no"),
@@ -176,7 +177,9 @@ void MemorySection(ServerState& s, std::string* out) {
                                           : 100.0)),
       Line("total_system_memory", total), Line("total_system_memory_human", BytesToHuman(total)),
       Line("maxmemory", 0), Line("maxmemory_human", "0B"), Line("maxmemory_policy", "noeviction"),
-      Line("mem_fragmentation_ratio",
+      Line("used_memory_lua", 0), Line("used_memory_scripts", 0),
+      Line("mem_fragmentation_bytes", static_cast<int64_t>(rss) - static_cast<int64_t>(used)),
+      Line("lazyfree_pending_objects", 0), Line("mem_fragmentation_ratio",
            StrPrintf("%.2f", used ? static_cast<double>(rss) / static_cast<double>(used)
                                         : 0.0)),
       Line("mem_allocator", AllocatorName()));
@@ -211,9 +214,12 @@ void StatsSection(ServerState& s, std::string* out) {
            StrPrintf("%.2f", sm.PerSecond(StatsSampler::kNetInput) / 1024)),
       Line("instantaneous_output_kbps",
            StrPrintf("%.2f", sm.PerSecond(StatsSampler::kNetOutput) / 1024)),
-      Line("rejected_connections", st.rejected_connections.load()), Line("expired_keys", expired),
+      Line("rejected_connections", st.rejected_connections.load()), Line("sync_full", 0),
+      Line("sync_partial_ok", 0), Line("sync_partial_err", 0), Line("expired_keys", expired),
+      Line("expired_stale_perc", "0.00"), Line("expired_time_cap_reached_count", 0),
       Line("evicted_keys", 0), Line("evicted_clients", 0), Line("keyspace_hits", hits),
       Line("keyspace_misses", misses), Line("pubsub_channels", 0), Line("pubsub_patterns", 0),
+      Line("latest_fork_usec", 0), Line("total_forks", 0), Line("migrate_cached_sockets", 0),
       Line("total_error_replies", errors), Line("unexpected_error_replies", 0),
       Line("protocol_errors", st.protocol_errors.load()));
 }

@@ -12,6 +12,7 @@
 #include "server/commands/object_encoding.h"
 #include "server/commands/server_info.h"
 #include "server/commands/test_util.h"
+#include "server/db/zset.h"
 #include "server/resp/errors.h"
 
 namespace kv {
@@ -245,7 +246,7 @@ TEST_F(ServerFamilyTest, CommandIntrospection) {
             "$5\r\nindex\r\n$4\r\nspec\r\n*2\r\n$5\r\nindex\r\n:1\r\n$9\r\nfind_keys\r\n*4\r\n"
             "$4\r\ntype\r\n$5\r\nrange\r\n$4\r\nspec\r\n*6\r\n$7\r\nlastkey\r\n:0\r\n"
             "$7\r\nkeystep\r\n:1\r\n$5\r\nlimit\r\n:0\r\n*0\r\n");
-  EXPECT_EQ(Run({"command", "info", "nope"}), "*1\r\n*-1\r\n");
+  EXPECT_EQ(Run({"command", "info", "nope"}), "*1\r\n$-1\r\n");
   EXPECT_THAT(Run({"command"}), StartsWith("*" + std::to_string(state_.commands.All().size())));
   EXPECT_EQ(Run({"command", "docs", "nope"}), "*0\r\n");
   EXPECT_THAT(Run({"command", "docs", "get"}), StartsWith("*2\r\n$3\r\nget\r\n*8\r\n$7\r\nsummary"));
@@ -297,6 +298,14 @@ TEST_F(ServerFamilyTest, ObjectEncodingFollowsRedisThresholds) {
   EXPECT_EQ(ObjectEncoding(list), "listpack");
   for (int i = 0; i < 100; ++i) list.list().push_back(std::string(100, 'x'));
   EXPECT_EQ(ObjectEncoding(list), "quicklist");
+  Value zset = Value::NewZSet();
+  for (int i = 0; i < 128; ++i) zset.zset().Add("m" + std::to_string(i), i);
+  EXPECT_EQ(ObjectEncoding(zset), "listpack");
+  zset.zset().Add("one-more", 1);
+  EXPECT_EQ(ObjectEncoding(zset), "skiplist");
+  Value long_member = Value::NewZSet();
+  long_member.zset().Add(std::string(65, 'm'), 1);
+  EXPECT_EQ(ObjectEncoding(long_member), "skiplist");
 }
 
 TEST_F(ServerFamilyTest, MemoryUsage) {
