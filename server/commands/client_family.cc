@@ -1,14 +1,13 @@
 // CLIENT: connection introspection and administration (SETNAME, GETNAME, ID, LIST, INFO, KILL,
 // SETINFO, NO-EVICT, NO-TOUCH, REPLY, HELP), with Redis 7.2's replies and error texts.
 
-#include "server/commands/client_info.h"
-
 #include <algorithm>
 #include <mutex>
 #include <vector>
 
 #include "server/base/string_util.h"
 #include "server/commands/arg_parsing.h"
+#include "server/commands/client_info.h"
 #include "server/commands/command_context.h"
 #include "server/commands/command_registry.h"
 #include "server/commands/subcommand.h"
@@ -67,9 +66,7 @@ void ClientGetName(CommandContext& ctx, ArgList) {
   ctx.rb.Bulk(name);
 }
 
-void ClientId(CommandContext& ctx, ArgList) {
-  ctx.rb.Integer(static_cast<int64_t>(ctx.client.id));
-}
+void ClientId(CommandContext& ctx, ArgList) { ctx.rb.Integer(static_cast<int64_t>(ctx.client.id)); }
 
 void ClientInfo(CommandContext& ctx, ArgList) {
   ctx.rb.Verbatim(ClientInfoLine(ctx.client, ctx.now_ms) + "\n");
@@ -219,12 +216,21 @@ void ClientNoTouch(CommandContext& ctx, ArgList args) {
   ClientOnOff(ctx, args, &ctx.client.no_touch);
 }
 
-// CLIENT REPLY ON only: suppressing replies (OFF/SKIP) needs the connection's cooperation, which
-// it does not offer yet, so those are refused rather than silently ignored.
+// CLIENT REPLY ON|OFF|SKIP. OFF and SKIP reply nothing themselves; the connection drops the
+// replies while reply_off is set, and the one of the command after SKIP.
 void ClientReply(CommandContext& ctx, ArgList args) {
-  if (EqualsIgnoreCase(args[2], "on")) return ctx.rb.Ok();
-  if (EqualsIgnoreCase(args[2], "off") || EqualsIgnoreCase(args[2], "skip")) {
-    return ctx.rb.Error("ERR CLIENT REPLY OFF and SKIP are not supported by kvcache");
+  if (EqualsIgnoreCase(args[2], "on")) {
+    ctx.client.reply_off = false;
+    ctx.client.reply_skip_next = false;
+    return ctx.rb.Ok();
+  }
+  if (EqualsIgnoreCase(args[2], "off")) {
+    ctx.client.reply_off = true;
+    return;
+  }
+  if (EqualsIgnoreCase(args[2], "skip")) {
+    if (!ctx.client.reply_off) ctx.client.reply_skip_next = true;
+    return;
   }
   ctx.rb.Error(resp::kSyntaxErr);
 }
@@ -276,8 +282,8 @@ void ClientHelp(CommandContext& ctx, ArgList) {
 }
 
 constexpr SubcommandSpec kClientSubcommands[] = {
-    {"setname", 3, ClientSetName}, {"getname", 2, ClientGetName}, {"id", 2, ClientId},
-    {"list", -2, ClientList},      {"info", 2, ClientInfo},       {"kill", -3, ClientKill},
+    {"setname", 3, ClientSetName}, {"getname", 2, ClientGetName},  {"id", 2, ClientId},
+    {"list", -2, ClientList},      {"info", 2, ClientInfo},        {"kill", -3, ClientKill},
     {"setinfo", 4, ClientSetInfo}, {"no-evict", 3, ClientNoEvict}, {"no-touch", 3, ClientNoTouch},
     {"reply", 3, ClientReply},     {"help", 2, ClientHelp},
 };

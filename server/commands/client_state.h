@@ -68,6 +68,9 @@ struct ClientState {
   // CLIENT NO-EVICT / NO-TOUCH: accepted and remembered; nothing evicts or tracks access yet.
   bool no_evict = false;
   bool no_touch = false;
+  // CLIENT REPLY OFF / SKIP: the connection drops the replies of every command, or of the next one.
+  bool reply_off = false;
+  bool reply_skip_next = false;
   // Run on the client's thread by RESET, which returns the connection to its initial state. A
   // module with per-client state that RESET must clear (MULTI queue, subscriptions, WATCH) appends
   // a hook once per client; RESET runs the hooks and keeps them.

@@ -142,8 +142,8 @@ void ConfigHelp(CommandContext& ctx, ArgList) {
 }
 
 constexpr SubcommandSpec kConfigSubcommands[] = {
-    {"get", -3, ConfigGet},         {"set", -4, ConfigSet},   {"resetstat", 2, ConfigResetStat},
-    {"rewrite", 2, ConfigRewrite},  {"help", 2, ConfigHelp},
+    {"get", -3, ConfigGet},        {"set", -4, ConfigSet},  {"resetstat", 2, ConfigResetStat},
+    {"rewrite", 2, ConfigRewrite}, {"help", 2, ConfigHelp},
 };
 
 void CmdConfig(CommandContext& ctx, ArgList args) {

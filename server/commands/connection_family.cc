@@ -88,7 +88,8 @@ void CmdHello(CommandContext& ctx, ArgList args) {
   }
   if (has_setname) {
     if (!ValidClientName(setname)) {
-      return ctx.rb.Error("ERR Client names cannot contain spaces, newlines or special characters.");
+      return ctx.rb.Error(
+          "ERR Client names cannot contain spaces, newlines or special characters.");
     }
     std::lock_guard lock(ctx.client.names_mu);
     ctx.client.name = setname;
@@ -125,6 +126,8 @@ void CmdReset(CommandContext& ctx, ArgList) {
   ctx.client.authenticated = !ctx.server.config.requires_auth();
   ctx.client.no_evict = false;
   ctx.client.no_touch = false;
+  ctx.client.reply_off = false;
+  ctx.client.reply_skip_next = false;
   {
     std::lock_guard lock(ctx.client.names_mu);
     ctx.client.name.clear();

@@ -134,54 +134,52 @@ void ServerSection(ServerState& s, int64_t now_ms, std::string* out) {
   if (n < 0) n = 0;
   int64_t uptime = (now_ms - s.start_time_ms) / 1000;
   int64_t io_threads = s.config.GetInt("io-threads");
-  AppendAll(out, Line("redis_version", "7.0.15"), Line("kvcache_version", "0.1.0"),
-                  Line("redis_git_sha1", "00000000"), Line("redis_git_dirty", 0),
-                  Line("redis_build_id", "0"), Line("redis_mode", "standalone"),
-                  Line("os", StrPrintf("%s %s %s", un.sysname, un.release, un.machine)),
-                  Line("arch_bits", sizeof(void*) * 8), Line("monotonic_clock", "POSIX clock_gettime"),
-                  Line("multiplexing_api", "epoll"), Line("atomicvar_api", "c11-builtin"),
-                  Line("gcc_version", StrPrintf("%d.%d.%d", __GNUC__, __GNUC_MINOR__,
-                                                      __GNUC_PATCHLEVEL__)),
-                  Line("process_id", getpid()), Line("process_supervised", "no"),
-                  Line("run_id", s.run_id), Line("tcp_port", s.tcp_port));
+  AppendAll(
+      out, Line("redis_version", "7.0.15"), Line("kvcache_version", "0.1.0"),
+      Line("redis_git_sha1", "00000000"), Line("redis_git_dirty", 0), Line("redis_build_id", "0"),
+      Line("redis_mode", "standalone"),
+      Line("os", StrPrintf("%s %s %s", un.sysname, un.release, un.machine)),
+      Line("arch_bits", sizeof(void*) * 8), Line("monotonic_clock", "POSIX clock_gettime"),
+      Line("multiplexing_api", "epoll"), Line("atomicvar_api", "c11-builtin"),
+      Line("gcc_version", StrPrintf("%d.%d.%d", __GNUC__, __GNUC_MINOR__, __GNUC_PATCHLEVEL__)),
+      Line("process_id", getpid()), Line("process_supervised", "no"), Line("run_id", s.run_id),
+      Line("tcp_port", s.tcp_port));
   AppendAll(out, Line("server_time_usec", now_ms * 1000), Line("uptime_in_seconds", uptime),
-                  Line("uptime_in_days", uptime / 86400), Line("hz", s.config.GetInt("hz")),
-                  Line("configured_hz", s.config.GetInt("hz")),
-                  Line("executable", std::string_view(exe, static_cast<size_t>(n))),
-                  Line("config_file", s.config.config_file()),
-                  Line("io_threads_active", io_threads > 1 ? 1 : 0),
-                  Line("io_threads", io_threads), Line("shards", s.keyspace.num_shards()));
+            Line("uptime_in_days", uptime / 86400), Line("hz", s.config.GetInt("hz")),
+            Line("configured_hz", s.config.GetInt("hz")),
+            Line("executable", std::string_view(exe, static_cast<size_t>(n))),
+            Line("config_file", s.config.config_file()),
+            Line("io_threads_active", io_threads > 1 ? 1 : 0), Line("io_threads", io_threads),
+            Line("shards", s.keyspace.num_shards()));
 }
 
 void ClientsSection(ServerState& s, std::string* out) {
-  AppendAll(out, Line("connected_clients", s.clients.size()),
-                  Line("cluster_connections", 0), Line("maxclients", s.config.maxclients()),
-                  Line("client_recent_max_input_buffer", 0),
-                  Line("client_recent_max_output_buffer", 0), Line("blocked_clients", 0),
-                  Line("tracking_clients", 0), Line("clients_in_timeout_table", 0));
+  AppendAll(out, Line("connected_clients", s.clients.size()), Line("cluster_connections", 0),
+            Line("maxclients", s.config.maxclients()), Line("client_recent_max_input_buffer", 0),
+            Line("client_recent_max_output_buffer", 0), Line("blocked_clients", 0),
+            Line("tracking_clients", 0), Line("clients_in_timeout_table", 0));
 }
 
 void MemorySection(ServerState& s, std::string* out) {
   uint64_t used = UsedMemory();
   uint64_t peak = s.sampler.NotePeakMemory(used);
   uint64_t rss = ResidentBytes();
-  uint64_t total = static_cast<uint64_t>(sysconf(_SC_PHYS_PAGES)) *
-                   static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
+  uint64_t total =
+      static_cast<uint64_t>(sysconf(_SC_PHYS_PAGES)) * static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
   AppendAll(
       out, Line("used_memory", used), Line("used_memory_human", BytesToHuman(used)),
       Line("used_memory_rss", rss), Line("used_memory_rss_human", BytesToHuman(rss)),
       Line("used_memory_peak", peak), Line("used_memory_peak_human", BytesToHuman(peak)),
       Line("used_memory_peak_perc",
-           StrPrintf("%.2f%%", peak ? 100.0 * static_cast<double>(used) /
-                                                static_cast<double>(peak)
-                                          : 100.0)),
+           StrPrintf("%.2f%%",
+                     peak ? 100.0 * static_cast<double>(used) / static_cast<double>(peak) : 100.0)),
       Line("total_system_memory", total), Line("total_system_memory_human", BytesToHuman(total)),
       Line("maxmemory", 0), Line("maxmemory_human", "0B"), Line("maxmemory_policy", "noeviction"),
       Line("used_memory_lua", 0), Line("used_memory_scripts", 0),
       Line("mem_fragmentation_bytes", static_cast<int64_t>(rss) - static_cast<int64_t>(used)),
-      Line("lazyfree_pending_objects", 0), Line("mem_fragmentation_ratio",
-           StrPrintf("%.2f", used ? static_cast<double>(rss) / static_cast<double>(used)
-                                        : 0.0)),
+      Line("lazyfree_pending_objects", 0),
+      Line("mem_fragmentation_ratio",
+           StrPrintf("%.2f", used ? static_cast<double>(rss) / static_cast<double>(used) : 0.0)),
       Line("mem_allocator", AllocatorName()));
 }
 
@@ -203,34 +201,33 @@ void StatsSection(ServerState& s, std::string* out) {
               cs.rejected_calls.load(std::memory_order_relaxed);
   }
   const StatsSampler& sm = s.sampler;
-  AppendAll(
-      out, Line("total_connections_received", st.connections_received.load()),
-      Line("total_commands_processed", st.commands_processed.load()),
-      Line("instantaneous_ops_per_sec",
-           static_cast<uint64_t>(sm.PerSecond(StatsSampler::kOps) + 0.5)),
-      Line("total_net_input_bytes", st.net_input_bytes.load()),
-      Line("total_net_output_bytes", st.net_output_bytes.load()),
-      Line("instantaneous_input_kbps",
-           StrPrintf("%.2f", sm.PerSecond(StatsSampler::kNetInput) / 1024)),
-      Line("instantaneous_output_kbps",
-           StrPrintf("%.2f", sm.PerSecond(StatsSampler::kNetOutput) / 1024)),
-      Line("rejected_connections", st.rejected_connections.load()), Line("sync_full", 0),
-      Line("sync_partial_ok", 0), Line("sync_partial_err", 0), Line("expired_keys", expired),
-      Line("expired_stale_perc", "0.00"), Line("expired_time_cap_reached_count", 0),
-      Line("evicted_keys", 0), Line("evicted_clients", 0), Line("keyspace_hits", hits),
-      Line("keyspace_misses", misses), Line("pubsub_channels", 0), Line("pubsub_patterns", 0),
-      Line("latest_fork_usec", 0), Line("total_forks", 0), Line("migrate_cached_sockets", 0),
-      Line("total_error_replies", errors), Line("unexpected_error_replies", 0),
-      Line("protocol_errors", st.protocol_errors.load()));
+  AppendAll(out, Line("total_connections_received", st.connections_received.load()),
+            Line("total_commands_processed", st.commands_processed.load()),
+            Line("instantaneous_ops_per_sec",
+                 static_cast<uint64_t>(sm.PerSecond(StatsSampler::kOps) + 0.5)),
+            Line("total_net_input_bytes", st.net_input_bytes.load()),
+            Line("total_net_output_bytes", st.net_output_bytes.load()),
+            Line("instantaneous_input_kbps",
+                 StrPrintf("%.2f", sm.PerSecond(StatsSampler::kNetInput) / 1024)),
+            Line("instantaneous_output_kbps",
+                 StrPrintf("%.2f", sm.PerSecond(StatsSampler::kNetOutput) / 1024)),
+            Line("rejected_connections", st.rejected_connections.load()), Line("sync_full", 0),
+            Line("sync_partial_ok", 0), Line("sync_partial_err", 0), Line("expired_keys", expired),
+            Line("expired_stale_perc", "0.00"), Line("expired_time_cap_reached_count", 0),
+            Line("evicted_keys", 0), Line("evicted_clients", 0), Line("keyspace_hits", hits),
+            Line("keyspace_misses", misses), Line("pubsub_channels", 0), Line("pubsub_patterns", 0),
+            Line("latest_fork_usec", 0), Line("total_forks", 0), Line("migrate_cached_sockets", 0),
+            Line("total_error_replies", errors), Line("unexpected_error_replies", 0),
+            Line("protocol_errors", st.protocol_errors.load()));
 }
 
 void ReplicationSection(ServerState& s, std::string* out) {
   AppendAll(out, Line("role", "master"), Line("connected_slaves", 0),
-                  Line("master_failover_state", "no-failover"), Line("master_replid", s.run_id),
-                  Line("master_replid2", std::string(40, '0')), Line("master_repl_offset", 0),
-                  Line("second_repl_offset", -1), Line("repl_backlog_active", 0),
-                  Line("repl_backlog_size", 1048576), Line("repl_backlog_first_byte_offset", 0),
-                  Line("repl_backlog_histlen", 0));
+            Line("master_failover_state", "no-failover"), Line("master_replid", s.run_id),
+            Line("master_replid2", std::string(40, '0')), Line("master_repl_offset", 0),
+            Line("second_repl_offset", -1), Line("repl_backlog_active", 0),
+            Line("repl_backlog_size", 1048576), Line("repl_backlog_first_byte_offset", 0),
+            Line("repl_backlog_histlen", 0));
 }
 
 void CpuSection(std::string* out) {
@@ -238,9 +235,9 @@ void CpuSection(std::string* out) {
   getrusage(RUSAGE_SELF, &self);
   getrusage(RUSAGE_CHILDREN, &children);
   AppendAll(out, Line("used_cpu_sys", CpuTime(self.ru_stime)),
-                  Line("used_cpu_user", CpuTime(self.ru_utime)),
-                  Line("used_cpu_sys_children", CpuTime(children.ru_stime)),
-                  Line("used_cpu_user_children", CpuTime(children.ru_utime)));
+            Line("used_cpu_user", CpuTime(self.ru_utime)),
+            Line("used_cpu_sys_children", CpuTime(children.ru_stime)),
+            Line("used_cpu_user_children", CpuTime(children.ru_utime)));
 }
 
 void CommandStatsSection(ServerState& s, std::string* out) {
@@ -252,7 +249,8 @@ void CommandStatsSection(ServerState& s, std::string* out) {
     if (calls == 0 && rejected == 0 && failed == 0) continue;
     uint64_t usec = cs.usec.load(std::memory_order_relaxed);
     out->append(StrPrintf(
-        "cmdstat_%s:calls=%llu,usec=%llu,usec_per_call=%.2f,rejected_calls=%llu,failed_calls=%llu\r\n",
+        "cmdstat_%s:calls=%llu,usec=%llu,usec_per_call=%.2f,rejected_calls=%llu,failed_calls=%"
+        "llu\r\n",
         std::string(spec->name).c_str(), static_cast<unsigned long long>(calls),
         static_cast<unsigned long long>(usec),
         calls ? static_cast<double>(usec) / static_cast<double>(calls) : 0.0,
@@ -277,8 +275,8 @@ void KeyspaceSection(ServerState& s, std::string* out) {
   for (size_t db = 0; db < ks.num_dbs(); ++db) {
     size_t keys = ks.KeyCountLocked(db);
     if (keys == 0) continue;
-    out->append(StrPrintf("db%zu:keys=%zu,expires=%zu,avg_ttl=0\r\n", db, keys,
-                          ks.ExpiresCountLocked(db)));
+    out->append(
+        StrPrintf("db%zu:keys=%zu,expires=%zu,avg_ttl=0\r\n", db, keys, ks.ExpiresCountLocked(db)));
   }
 }
 
@@ -289,12 +287,18 @@ struct Section {
 };
 
 constexpr Section kSections[] = {
-    {"server", "Server", true},           {"clients", "Clients", true},
-    {"memory", "Memory", true},           {"persistence", "Persistence", true},
-    {"stats", "Stats", true},             {"replication", "Replication", true},
-    {"cpu", "CPU", true},                 {"modules", "Modules", true},
-    {"commandstats", "Commandstats", false}, {"errorstats", "Errorstats", true},
-    {"latencystats", "Latencystats", false}, {"cluster", "Cluster", true},
+    {"server", "Server", true},
+    {"clients", "Clients", true},
+    {"memory", "Memory", true},
+    {"persistence", "Persistence", true},
+    {"stats", "Stats", true},
+    {"replication", "Replication", true},
+    {"cpu", "CPU", true},
+    {"modules", "Modules", true},
+    {"commandstats", "Commandstats", false},
+    {"errorstats", "Errorstats", true},
+    {"latencystats", "Latencystats", false},
+    {"cluster", "Cluster", true},
     {"keyspace", "Keyspace", true},
 };
 

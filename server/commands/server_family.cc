@@ -70,7 +70,8 @@ void CmdShutdown(CommandContext& ctx, ArgList args) {
     return ctx.rb.Error(resp::kSyntaxErr);
   }
   if (abort) return ctx.rb.Error("ERR No shutdown in progress.");
-  if (!ctx.server.request_shutdown) return ctx.rb.Error("ERR Errors trying to SHUTDOWN. Check logs.");
+  if (!ctx.server.request_shutdown)
+    return ctx.rb.Error("ERR Errors trying to SHUTDOWN. Check logs.");
   ctx.client.close_after_reply = true;
   ctx.server.request_shutdown();
 }
@@ -145,8 +146,9 @@ void MemoryStats(CommandContext& ctx, ArgList) {
 }
 
 void MemoryDoctor(CommandContext& ctx, ArgList) {
-  ctx.rb.Verbatim("Hi Sam, I can't find any memory issue in your instance. I can only account for "
-                  "what occurs on this base.\n");
+  ctx.rb.Verbatim(
+      "Hi Sam, I can't find any memory issue in your instance. I can only account for "
+      "what occurs on this base.\n");
 }
 
 void MemoryMallocStats(CommandContext& ctx, ArgList) {
@@ -173,8 +175,9 @@ void MemoryHelp(CommandContext& ctx, ArgList) {
 }
 
 constexpr SubcommandSpec kMemorySubcommands[] = {
-    {"usage", -3, MemoryUsage},  {"stats", 2, MemoryStats}, {"doctor", 2, MemoryDoctor},
-    {"malloc-stats", 2, MemoryMallocStats}, {"purge", 2, MemoryPurge}, {"help", 2, MemoryHelp},
+    {"usage", -3, MemoryUsage},  {"stats", 2, MemoryStats},
+    {"doctor", 2, MemoryDoctor}, {"malloc-stats", 2, MemoryMallocStats},
+    {"purge", 2, MemoryPurge},   {"help", 2, MemoryHelp},
 };
 
 void CmdMemory(CommandContext& ctx, ArgList args) {

@@ -58,7 +58,8 @@ TEST_F(ServerFamilyTest, ClientNames) {
   EXPECT_EQ(Run({"client", "setname"}),
             Err("ERR wrong number of arguments for 'client|setname' command"));
   EXPECT_EQ(Run({"client", "id"}), Int(static_cast<int64_t>(client_.id)));
-  EXPECT_EQ(Run({"client", "id", "x"}), Err("ERR wrong number of arguments for 'client|id' command"));
+  EXPECT_EQ(Run({"client", "id", "x"}),
+            Err("ERR wrong number of arguments for 'client|id' command"));
   EXPECT_EQ(Run({"client", "foo"}), Err("ERR unknown subcommand 'foo'. Try CLIENT HELP."));
   EXPECT_EQ(Run({"client"}), Err(resp::WrongNumArgsError("client")));
 }
@@ -125,10 +126,17 @@ TEST_F(ServerFamilyTest, ClientFlags) {
   EXPECT_TRUE(client_.no_evict);
   EXPECT_EQ(Run({"client", "no-evict", "maybe"}), Err(resp::kSyntaxErr));
   EXPECT_EQ(Run({"client", "no-touch", "off"}), kOk);
+  EXPECT_EQ(Run({"client", "reply", "skip"}), "");
+  EXPECT_TRUE(client_.reply_skip_next);
+  EXPECT_EQ(Run({"client", "reply", "off"}), "");
+  EXPECT_TRUE(client_.reply_off);
   EXPECT_EQ(Run({"client", "reply", "on"}), kOk);
+  EXPECT_FALSE(client_.reply_off);
+  EXPECT_FALSE(client_.reply_skip_next);
   EXPECT_EQ(Run({"client", "reply", "foo"}), Err(resp::kSyntaxErr));
-  EXPECT_THAT(Run({"client", "help"}),
-              StartsWith("*43\r\n+CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:"));
+  EXPECT_THAT(
+      Run({"client", "help"}),
+      StartsWith("*43\r\n+CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:"));
 }
 
 TEST_F(ServerFamilyTest, HelloAndReset) {
@@ -136,10 +144,13 @@ TEST_F(ServerFamilyTest, HelloAndReset) {
   EXPECT_EQ(Run({"hello", "x"}), Err("ERR Protocol version is not an integer or out of range"));
   EXPECT_EQ(Run({"hello", "3", "setname"}), Err("ERR Syntax error in HELLO option 'setname'"));
   std::string id = std::to_string(client_.id);
-  EXPECT_EQ(Run({"hello", "3", "setname", "h"}),
-            "%7\r\n$6\r\nserver\r\n$5\r\nredis\r\n$7\r\nversion\r\n$6\r\n7.0.15\r\n$5\r\nproto\r\n:3\r\n"
-            "$2\r\nid\r\n:" + id + "\r\n$4\r\nmode\r\n$10\r\nstandalone\r\n$4\r\nrole\r\n$6\r\n"
-            "master\r\n$7\r\nmodules\r\n*0\r\n");
+  EXPECT_EQ(
+      Run({"hello", "3", "setname", "h"}),
+      "%7\r\n$6\r\nserver\r\n$5\r\nredis\r\n$7\r\nversion\r\n$6\r\n7.0.15\r\n$5\r\nproto\r\n:3\r\n"
+      "$2\r\nid\r\n:" +
+          id +
+          "\r\n$4\r\nmode\r\n$10\r\nstandalone\r\n$4\r\nrole\r\n$6\r\n"
+          "master\r\n$7\r\nmodules\r\n*0\r\n");
   EXPECT_EQ(client_.resp_for_listing.load(), 3);
   EXPECT_EQ(Run({"select", "3"}), kOk);
   int reset_hooks = 0;
@@ -237,8 +248,7 @@ TEST_F(ServerFamilyTest, InstantaneousOpsAreSampled) {
 }
 
 TEST_F(ServerFamilyTest, CommandIntrospection) {
-  EXPECT_EQ(Run({"command", "count"}),
-            Int(static_cast<int64_t>(state_.commands.All().size())));
+  EXPECT_EQ(Run({"command", "count"}), Int(static_cast<int64_t>(state_.commands.All().size())));
   EXPECT_EQ(Run({"command", "info", "get"}),
             "*1\r\n*10\r\n$3\r\nget\r\n:2\r\n*2\r\n+readonly\r\n+fast\r\n:1\r\n:1\r\n:1\r\n"
             "*2\r\n+@read\r\n+@fast\r\n*0\r\n"
@@ -249,7 +259,8 @@ TEST_F(ServerFamilyTest, CommandIntrospection) {
   EXPECT_EQ(Run({"command", "info", "nope"}), "*1\r\n$-1\r\n");
   EXPECT_THAT(Run({"command"}), StartsWith("*" + std::to_string(state_.commands.All().size())));
   EXPECT_EQ(Run({"command", "docs", "nope"}), "*0\r\n");
-  EXPECT_THAT(Run({"command", "docs", "get"}), StartsWith("*2\r\n$3\r\nget\r\n*8\r\n$7\r\nsummary"));
+  EXPECT_THAT(Run({"command", "docs", "get"}),
+              StartsWith("*2\r\n$3\r\nget\r\n*8\r\n$7\r\nsummary"));
   EXPECT_EQ(Run({"command", "getkeys", "get", "a"}), Arr({"a"}));
   EXPECT_EQ(Run({"command", "getkeys", "nope", "a"}), Err("ERR Invalid command specified"));
   EXPECT_EQ(Run({"command", "getkeys", "ping", "x"}), Err("ERR The command has no key arguments"));

@@ -12,7 +12,8 @@ void DispatchSubcommand(CommandContext& ctx, ArgList args, std::span<const Subco
     bool arity_ok = sub.arity >= 0 ? args.size() == static_cast<size_t>(sub.arity)
                                    : args.size() >= static_cast<size_t>(-sub.arity);
     if (!arity_ok) {
-      return ctx.rb.Error(resp::WrongNumArgsError(std::string(parent) + "|" + std::string(sub.name)));
+      return ctx.rb.Error(
+          resp::WrongNumArgsError(std::string(parent) + "|" + std::string(sub.name)));
     }
     return sub.handler(ctx, args);
   }
@@ -22,7 +23,8 @@ void DispatchSubcommand(CommandContext& ctx, ArgList args, std::span<const Subco
 void ReplyHelp(CommandContext& ctx, std::string_view parent,
                std::span<const std::string_view> lines) {
   std::string upper;
-  for (char c : parent) upper.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+  for (char c : parent)
+    upper.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
   ctx.rb.ArrayHeader(lines.size() + 3);
   ctx.rb.SimpleString(upper + " <subcommand> [<arg> [value] [opt] ...]. Subcommands are:");
   for (std::string_view line : lines) ctx.rb.SimpleString(line);

@@ -29,6 +29,7 @@ void DispatchSubcommand(CommandContext& ctx, ArgList args, std::span<const Subco
 // Replies a HELP text as Redis's addReplyHelp does: an array of status lines, the first one
 // "<PARENT> <subcommand> [<arg> [value] [opt] ...]. Subcommands are:", then `lines`, then
 // "HELP" / "    Prints this help.".
-void ReplyHelp(CommandContext& ctx, std::string_view parent, std::span<const std::string_view> lines);
+void ReplyHelp(CommandContext& ctx, std::string_view parent,
+               std::span<const std::string_view> lines);
 
 }  // namespace kv

@@ -140,7 +140,12 @@ void Connection::ProcessInput() {
     }
     in_start_ += consumed;  // the args still point into in_, which is not moved until we return
     if (args.empty()) continue;
+    // CLIENT REPLY OFF / SKIP: the command runs, its reply is dropped.
+    const size_t reply_mark = out_.size();
+    const bool skip_this = client_.reply_skip_next;
+    client_.reply_skip_next = false;
     dispatcher_.Execute(client_, args, rb_);
+    if (client_.reply_off || skip_this) out_.resize(reply_mark);
     if (client_.close_after_reply) closing_ = true;
   }
   if (in_start_ == in_filled_) {
