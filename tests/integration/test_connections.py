@@ -1,0 +1,157 @@
+"""Connection handling: concurrency, large pipelines, abrupt resets, QUIT, maxclients, shutdown.
+
+Each test runs against redis-server and kv-server (parametrised `server` fixture or
+`server_factory`), so the expected behaviour is proven on Redis by the same run.
+"""
+
+import socket
+import struct
+import threading
+import time
+
+import pytest
+
+import resp
+from resp import encode_command
+
+SERVER_KINDS = ("redis", "kv")
+
+
+def test_many_concurrent_clients(server):
+    n_threads, n_ops = 40, 100
+    errors = []
+
+    def worker(tid):
+        try:
+            with server.raw(timeout=20) as c:
+                for i in range(n_ops):
+                    c.send(encode_command("SET", f"cc:{tid}", str(i)) + encode_command("INCR", "cc:n"))
+                    assert c.read() == b"OK"
+                    assert isinstance(c.read(), int)
+                assert c.cmd("GET", f"cc:{tid}") == str(n_ops - 1).encode()
+        except Exception as exc:  # reported by the main thread
+            errors.append(f"thread {tid}: {exc!r}")
+
+    with server.raw() as c:
+        c.cmd("DEL", "cc:n")
+    threads = [threading.Thread(target=worker, args=(t,), daemon=True) for t in range(n_threads)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert not any(t.is_alive() for t in threads), "workers did not finish within 60 s"
+    assert not errors, errors[:5]
+    with server.raw() as c:
+        assert c.cmd("GET", "cc:n") == str(n_threads * n_ops).encode()
+        c.cmd("DEL", "cc:n", *[f"cc:{t}" for t in range(n_threads)])
+
+
+def test_pipeline_of_10k_commands_in_one_write(server):
+    n = 10000
+    payload = b"".join(encode_command("INCR", "pipe:n") for _ in range(n))
+    with server.raw(timeout=30) as c:
+        c.cmd("DEL", "pipe:n")
+        c.send(payload)  # sendall: the server must keep reading while we have not read anything
+        for i in range(1, n + 1):
+            value, raw = c.read_raw()
+            assert raw == b":%d\r\n" % i
+        assert c.cmd("GET", "pipe:n") == str(n).encode()
+        c.cmd("DEL", "pipe:n")
+
+
+def test_large_values_and_slow_reader(server):
+    value = b"x" * (1 << 20)
+    with server.raw(timeout=30) as c:
+        assert c.cmd("SET", "big", value) == b"OK"
+        c.send(encode_command("GET", "big") * 20)  # ~20 MB of replies queued before we read
+        time.sleep(0.2)
+        for _ in range(20):
+            assert c.read(timeout=30) == value
+        assert c.cmd("DEL", "big") == 1
+
+
+def _reset(sock):
+    # SO_LINGER with a zero timeout makes close() send RST instead of FIN.
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    sock.close()
+
+
+def test_half_command_then_reset(server):
+    for i in range(20):
+        s = socket.create_connection((server.host, server.port), timeout=5)
+        s.sendall(b"*3\r\n$3\r\nSET\r\n$4\r\nhalf\r\n$100\r\nonly-part-of-the-value")
+        if i % 2:
+            time.sleep(0.01)
+        _reset(s)
+    # A reset in the middle of a large pending reply.
+    s = socket.create_connection((server.host, server.port), timeout=5)
+    s.sendall(encode_command("SET", "resetbig", "y" * 100000) + encode_command("GET", "resetbig") * 50)
+    time.sleep(0.05)
+    _reset(s)
+    with server.raw() as c:
+        assert c.cmd("PING") == b"PONG"
+        assert c.cmd("EXISTS", "half") == 0
+        c.cmd("DEL", "resetbig")
+    assert server.alive()
+
+
+def test_half_command_then_clean_close(server):
+    s = socket.create_connection((server.host, server.port), timeout=5)
+    s.sendall(b"*2\r\n$4\r\nECHO\r\n$5\r\nab")
+    s.close()
+    with server.raw() as c:
+        assert c.cmd("PING") == b"PONG"
+
+
+def test_quit(server):
+    with server.raw() as c:
+        c.send(encode_command("QUIT") + encode_command("PING"))
+        assert c.read_until_closed(timeout=5) == b"+OK\r\n"  # nothing after QUIT is run
+    with server.raw() as c:
+        c.send(b"QUIT\r\n")
+        assert c.read_until_closed(timeout=5) == b"+OK\r\n"
+
+
+@pytest.mark.parametrize("kind", SERVER_KINDS)
+def test_maxclients(server_factory, kind):
+    server = server_factory(kind, ["--maxclients", "5"])
+    time.sleep(0.1)  # let the readiness probe's connection be closed on the server side
+    clients = []
+    try:
+        for _ in range(5):
+            c = server.raw(timeout=5)
+            clients.append(c)
+            assert c.cmd("PING") == b"PONG"
+        extra = server.raw(timeout=5)
+        try:
+            extra.send(encode_command("PING"))
+        except OSError:
+            pass
+        assert extra.read_until_closed(timeout=5) == b"-ERR max number of clients reached\r\n"
+        extra.close()
+        clients.pop().close()
+        deadline = time.monotonic() + 5
+        while True:  # the server notices the close asynchronously
+            c = server.raw(timeout=5)
+            try:
+                if c.cmd("PING") == b"PONG":
+                    clients.append(c)
+                    break
+            except (resp.ConnectionClosed, OSError):
+                pass
+            c.close()
+            assert time.monotonic() < deadline, "a freed client slot was never reused"
+            time.sleep(0.05)
+    finally:
+        for c in clients:
+            c.close()
+
+
+@pytest.mark.parametrize("kind", SERVER_KINDS)
+def test_sigterm_exits_zero(server_factory, kind):
+    server = server_factory(kind)
+    with server.raw() as c:
+        c.cmd("SET", "k", "v")
+        c2 = server.raw()  # an idle open connection must not block the shutdown
+        assert server.stop() == 0, server.log_tail()
+        c2.close()
