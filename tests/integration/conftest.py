@@ -35,7 +35,10 @@ def pytest_addoption(parser):
 
 
 def kv_server_path(config):
+    """The binary to test, or None when the run was told there is none (--kv-server=none)."""
     path = config.getoption("--kv-server") or os.environ.get("KV_SERVER")
+    if path == "none":
+        return None
     if not path:
         path = REPO_ROOT / "build" / "server" / "kv-server"
     return pathlib.Path(path)
@@ -173,6 +176,8 @@ def redis_extra_args():
 
 def kv_argv(config):
     path = kv_server_path(config)
+    if path is None:
+        pytest.skip("kv-server is not part of this build (--kv-server=none)")
     if not path.is_file() or not os.access(path, os.X_OK):
         pytest.skip(f"kv-server binary not found at {path} (build it or pass --kv-server/KV_SERVER)")
     return [str(path)]
