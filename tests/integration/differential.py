@@ -19,6 +19,8 @@ and these lines are directives, not commands:
     @sleep SECONDS     sleep (bounded to 2 s) before the next line, e.g. to let a key expire
     @conn NAME         send the following commands on connection NAME (created on first use);
                        the first connection is called "main"
+    @send CMD ...      send a command without waiting for its reply (e.g. a BLPOP that blocks)
+    @recv              read the next pending reply of the current connection and compare it exactly
 
 Replies without a marker must be byte-identical.
 """
@@ -77,14 +79,14 @@ def parse_script(source):
             if stripped.startswith("@"):
                 word, _, rest = stripped.partition(" ")
                 marker = word[1:]
-                if marker in ("sleep", "conn"):
+                if marker in ("sleep", "conn", "recv"):
                     steps.append(Step(lineno, stripped, marker, rest.strip()))
                     continue
                 arg = None
                 if marker == "approx":
                     tol, _, rest = rest.strip().partition(" ")
                     arg = float(tol)
-                elif marker not in ("sort", "pairs", "type", "scan"):
+                elif marker not in ("sort", "pairs", "type", "scan", "send"):
                     raise ScriptError(f"unknown marker @{marker}")
                 steps.append(Step(lineno, stripped, marker, arg, parse_command(rest)))
             else:
@@ -218,6 +220,24 @@ class Session:
             self.broken = f"{type(exc).__name__}: {exc}"
             return None, b"<" + self.broken.encode() + b">"
 
+    def send_only(self, args):
+        if self.broken:
+            return
+        try:
+            self.conn().send(resp.encode_command(*args))
+        except OSError as exc:
+            self.broken = f"{type(exc).__name__}: {exc}"
+
+    def recv(self):
+        """Reads one pending reply on the current connection; same result shape as call()."""
+        if self.broken:
+            return None, b"<" + self.broken.encode() + b">"
+        try:
+            return self.conn().read_raw()
+        except (OSError, resp.ConnectionClosed, TimeoutError, resp.ProtocolViolation) as exc:
+            self.broken = f"{type(exc).__name__}: {exc}"
+            return None, b"<" + self.broken.encode() + b">"
+
     def scan(self, args):
         """Runs a full SCAN-family iteration; returns (normalised union, description)."""
         name = args[0].decode().upper()
@@ -264,7 +284,14 @@ def run_script(steps, reference, candidate, timeout=5.0):
                 for s in sessions:
                     s.current = step.marker_arg
                 continue
-            if step.marker == "scan":
+            if step.marker == "send":
+                for s in sessions:
+                    s.send_only(step.args)
+                continue
+            if step.marker == "recv":
+                exp, got = (s.recv() for s in sessions)
+                ok = exp[1] == got[1]
+            elif step.marker == "scan":
                 exp, got = (s.scan(step.args) for s in sessions)
                 ok = exp[1] == got[1]  # raw reply, or the repr of the sorted union
             else:
@@ -296,6 +323,10 @@ def run_single(steps, server, timeout=5.0):
                 time.sleep(min(float(step.marker_arg), MAX_SLEEP_S))
             elif step.marker == "conn":
                 session.current = step.marker_arg
+            elif step.marker == "send":
+                session.send_only(step.args)
+            elif step.marker == "recv":
+                out.append((step, session.recv()[1]))
             elif step.marker == "scan":
                 out.append((step, session.scan(step.args)[1]))
             else:

@@ -16,6 +16,7 @@ import sys
 import pytest
 
 import differential
+import resp
 from conftest import make_server
 
 SCRIPTS_DIR = pathlib.Path(__file__).resolve().parent / "scripts"
@@ -57,6 +58,69 @@ def test_script(reference, candidate, script):
         pytest.fail(f"{script.name}: {len(diffs)} difference(s) between redis-server and "
                     f"{candidate.kind}-server (first differing command first):\n" +
                     "\n".join(diffs), pytrace=False)
+
+
+# ---- the comparison rules themselves, without servers ----
+
+def _reply(raw):
+    value, end = resp.parse(raw)
+    assert end == len(raw)
+    return value, raw
+
+
+def _step(line):
+    return differential.parse_script(line)[0]
+
+
+def test_exact_comparison_sees_type_differences():
+    step = _step("GET k")
+    assert differential.same(step, _reply(b"$2\r\nOK\r\n"), _reply(b"$2\r\nOK\r\n"))
+    assert not differential.same(step, _reply(b"$2\r\nOK\r\n"), _reply(b"+OK\r\n"))
+    assert not differential.same(step, _reply(b"$-1\r\n"), _reply(b"*-1\r\n"))
+
+
+def test_sort_marker_compares_multisets():
+    step = _step("@sort SMEMBERS s")
+    a = _reply(b"*3\r\n$1\r\na\r\n$1\r\nb\r\n$1\r\nb\r\n")
+    assert differential.same(step, a, _reply(b"*3\r\n$1\r\nb\r\n$1\r\na\r\n$1\r\nb\r\n"))
+    assert not differential.same(step, a, _reply(b"*3\r\n$1\r\na\r\n$1\r\na\r\n$1\r\nb\r\n"))
+    assert not differential.same(step, a, _reply(b"~3\r\n$1\r\na\r\n$1\r\nb\r\n$1\r\nb\r\n"))
+
+
+def test_pairs_marker_keeps_field_value_bindings():
+    step = _step("@pairs HGETALL h")
+    a = _reply(b"*4\r\n$1\r\nf\r\n$1\r\n1\r\n$1\r\ng\r\n$1\r\n2\r\n")
+    assert differential.same(step, a, _reply(b"*4\r\n$1\r\ng\r\n$1\r\n2\r\n$1\r\nf\r\n$1\r\n1\r\n"))
+    assert not differential.same(
+        step, a, _reply(b"*4\r\n$1\r\nf\r\n$1\r\n2\r\n$1\r\ng\r\n$1\r\n1\r\n"))
+    m = _reply(b"%2\r\n$1\r\nf\r\n$1\r\n1\r\n$1\r\ng\r\n$1\r\n2\r\n")
+    assert differential.same(step, m, _reply(b"%2\r\n$1\r\ng\r\n$1\r\n2\r\n$1\r\nf\r\n$1\r\n1\r\n"))
+
+
+def test_approx_marker_bounds_the_difference():
+    step = _step("@approx 1 TTL k")
+    assert differential.same(step, _reply(b":100\r\n"), _reply(b":99\r\n"))
+    assert not differential.same(step, _reply(b":100\r\n"), _reply(b":98\r\n"))
+    assert not differential.same(step, _reply(b":100\r\n"), _reply(b"$3\r\n100\r\n"))
+    assert not differential.same(step, _reply(b":-2\r\n"), _reply(b"-ERR x\r\n"))
+
+
+def test_script_parsing():
+    steps = differential.parse_script(
+        '# comment\n\nSET k "a b"\n["SET", b"\\x00", "v"]\n@sleep 0.1\n@conn other\n'
+        '@send BLPOP l 0\n@recv\n@approx 2 TTL k\n')
+    assert [s.args for s in steps if s.args] == [
+        [b"SET", b"k", b"a b"], [b"SET", b"\x00", b"v"], [b"BLPOP", b"l", b"0"], [b"TTL", b"k"]]
+    assert [s.marker for s in steps] == [None, None, "sleep", "conn", "send", "recv", "approx"]
+    with pytest.raises(differential.ScriptError):
+        differential.parse_script("@bogus GET k")
+    with pytest.raises(differential.ScriptError):
+        differential.parse_script('SET k "unbalanced')
+
+
+def test_all_scripts_parse():
+    for path in SCRIPTS:
+        assert differential.parse_script(path.read_text()), path
 
 
 def _dump(paths):
