@@ -155,3 +155,24 @@ def test_sigterm_exits_zero(server_factory, kind):
         c2 = server.raw()  # an idle open connection must not block the shutdown
         assert server.stop() == 0, server.log_tail()
         c2.close()
+
+
+def test_redis_py_client(server):
+    r = server.client()
+    assert r.ping() is True
+    assert r.set("py:k", "v", ex=100) is True
+    assert r.get("py:k") == b"v"
+    assert 0 < r.ttl("py:k") <= 100
+    pipe = r.pipeline(transaction=False)
+    for i in range(100):
+        pipe.incr("py:n")
+    assert pipe.execute()[-1] == 100
+    assert r.delete("py:k", "py:n") == 2
+    r.close()
+
+
+def test_redis_py_resp3(server):
+    r = server.client(protocol=3)  # skipped when Debian's redis-py predates RESP3 support
+    r.hset("py:h", mapping={"f": "v"})
+    assert r.hgetall("py:h") == {b"f": b"v"}
+    r.delete("py:h")
