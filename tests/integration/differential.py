@@ -26,6 +26,7 @@ Replies without a marker must be byte-identical.
 """
 
 import ast
+import os
 import shlex
 import time
 
@@ -33,7 +34,8 @@ import resp
 
 MAX_SLEEP_S = 2.0
 MAX_SCAN_CALLS = 10000
-MAX_REPORTED_DIFFS = 15
+# KV_DIFF_MAX raises the number of differences listed per script (default 15).
+MAX_REPORTED_DIFFS = int(os.environ.get("KV_DIFF_MAX", "15"))
 SCAN_CURSOR_INDEX = {"SCAN": 1, "SSCAN": 2, "HSCAN": 2, "ZSCAN": 2}
 PAIR_SCANS = {"HSCAN", "ZSCAN"}
 

@@ -113,8 +113,6 @@ def test_inline_commands(server):
         c.send(b"ECHO \"\"\r\nECHO 'x y'\r\n")
         assert c.read_raw()[1] == b"$0\r\n\r\n"
         assert c.read_raw()[1] == b"$3\r\nx y\r\n"
-        c.send(b"DEL k\r\n")
-        assert c.read() == 1
 
 
 def test_empty_command_name(server):
@@ -138,7 +136,6 @@ def test_binary_safe_arguments(server):
     with server.raw() as c:
         assert c.cmd("SET", b"bin\r\nkey", value) == b"OK"
         assert c.cmd("GET", b"bin\r\nkey") == value
-        assert c.cmd("DEL", b"bin\r\nkey") == 1
 
 
 def test_pipelining_in_one_write(server):
@@ -153,7 +150,6 @@ def test_pipelining_in_one_write(server):
         for i in range(n):
             assert c.read() == f"v{i}".encode(), i
         assert c.read_raw()[1] == b"+PONG\r\n"
-        assert c.cmd("DEL", *[f"pk{i}" for i in range(n)]) == n
 
 
 def test_pipeline_stops_at_protocol_error(server):
@@ -163,15 +159,18 @@ def test_pipeline_stops_at_protocol_error(server):
         assert c.read_until_closed(timeout=5) == b"+OK\r\n" + PROTO_ERR + b"expected '$', got 'f'\r\n"
     with server.raw() as c:
         assert c.cmd("GET", "pe") == b"1"
-        c.cmd("DEL", "pe")
 
 
 @pytest.mark.parametrize("prefix", [b"\x00", b"*\x00", b"$\x00"], ids=["nul", "star-nul", "dollar-nul"])
 def test_protocol_desync_regression(server, prefix):
-    """A desynchronised stream must end in a protocol error, not in an endless buffer."""
+    """A desynchronised stream must end in a protocol error, not in an endless buffer.
+
+    As in protocol.tcl, the garbage after the prefix has no newline (the Tcl test sends the literal
+    word "payload" over and over), so the server has to give up on a request that never ends.
+    """
     with server.raw(timeout=5) as c:
         c.send(prefix)
-        chunk = b"A" * 1024 + b"\n"
+        chunk = b"A" * 1024
         deadline = time.monotonic() + 20
         for _ in range(2000):  # at most ~2 MB; Redis gives up after 64 KiB
             assert time.monotonic() < deadline, "server did not close after a protocol desync"
@@ -204,15 +203,26 @@ def test_hello_default_is_resp2(server):
         assert dict(zip(reply[0::2], reply[1::2]))[b"proto"] == 2
 
 
-def test_hello_3_switches_reply_types(server):
+def test_hello_3(server):
     with server.raw() as c:
-        c.cmd("DEL", "r3s", "r3h", "r3z", "r3l")
         reply, raw = c.cmd_raw("HELLO", "3")
         assert raw.startswith(b"%7\r\n")
         assert isinstance(reply, resp.Map)
         assert [k for k, _ in reply] == HELLO_FIELDS
         assert dict(reply)[b"proto"] == 3
         assert c.cmd_raw("GET", "r3missing")[1] == b"_\r\n"
+        assert c.cmd_raw("SET", "r3k", "v")[1] == b"+OK\r\n"
+        assert c.cmd_raw("GET", "r3k")[1] == b"$1\r\nv\r\n"
+        assert c.cmd_raw("INCRBYFLOAT", "r3f", "1.5")[1] == b"$3\r\n1.5\r\n"  # stays a bulk
+        assert c.cmd_raw("MGET", "r3k", "r3missing")[1] == b"*2\r\n$1\r\nv\r\n_\r\n"
+        assert c.cmd_raw("HELLO", "2")[1].startswith(b"*14\r\n")
+        assert c.cmd_raw("GET", "r3missing")[1] == b"$-1\r\n"
+        assert c.cmd_raw("MGET", "r3k", "r3missing")[1] == b"*2\r\n$1\r\nv\r\n$-1\r\n"
+
+
+def test_hello_3_collection_types(server):
+    with server.raw() as c:
+        c.cmd("HELLO", "3")
         assert c.cmd_raw("LPOP", "r3missing", "2")[1] == b"_\r\n"
         c.cmd("HSET", "r3h", "f", "v")
         assert c.cmd_raw("HGETALL", "r3h")[1] == b"%1\r\n$1\r\nf\r\n$1\r\nv\r\n"
@@ -224,12 +234,9 @@ def test_hello_3_switches_reply_types(server):
         assert c.cmd_raw("ZRANGE", "r3z", "0", "-1", "WITHSCORES")[1] == \
             b"*1\r\n*2\r\n$1\r\na\r\n,1.5\r\n"
         assert c.cmd_raw("ZINCRBY", "r3z", "1", "a")[1] == b",2.5\r\n"
-        assert c.cmd_raw("INCRBYFLOAT", "r3f", "1.5")[1] == b"$3\r\n1.5\r\n"  # stays a bulk
-        assert c.cmd_raw("EXISTS", "r3h")[1] == b":1\r\n"
         assert c.cmd_raw("HELLO", "2")[1].startswith(b"*14\r\n")
-        assert c.cmd_raw("GET", "r3missing")[1] == b"$-1\r\n"
         assert c.cmd_raw("ZSCORE", "r3z", "a")[1] == b"$3\r\n2.5\r\n"
-        c.cmd("DEL", "r3s", "r3h", "r3z", "r3f")
+        assert c.cmd_raw("HGETALL", "r3h")[1] == b"*2\r\n$1\r\nf\r\n$1\r\nv\r\n"
 
 
 def test_hello_errors(server):
