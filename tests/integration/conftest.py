@@ -29,9 +29,38 @@ STOP_TIMEOUT_S = 5.0
 SERVER_KINDS = ("redis", "kv")
 
 
+KNOWN_FAILURES = pathlib.Path(__file__).resolve().parent / "known_failures.txt"
+
+
 def pytest_addoption(parser):
     parser.addoption("--kv-server", default=None,
                      help="path of the kv-server binary (default: $KV_SERVER or build/server/kv-server)")
+    parser.addoption("--strict-kv", action="store_true",
+                     help="ignore known_failures.txt: every kv-server difference fails")
+
+
+def _known_failures():
+    """Test ids (file::test[params]) that kv-server is known to fail, one per line, # comments."""
+    if not KNOWN_FAILURES.exists():
+        return {}
+    known = {}
+    for line in KNOWN_FAILURES.read_text().splitlines():
+        test_id, _, reason = line.partition("#")
+        if test_id.strip():
+            known[test_id.strip()] = reason.strip() or "known kv-server difference"
+    return known
+
+
+def pytest_collection_modifyitems(config, items):
+    # Known differences still run; they are reported as xfail (or XPASS once fixed) so that CI stays
+    # green while the server catches up. Remove a line when its test passes.
+    if config.getoption("--strict-kv"):
+        return
+    known = _known_failures()
+    for item in items:
+        test_id = f"{pathlib.Path(item.fspath).name}::{item.name}"
+        if test_id in known:
+            item.add_marker(pytest.mark.xfail(reason=known[test_id], strict=False))
 
 
 def kv_server_path(config):

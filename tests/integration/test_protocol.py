@@ -88,7 +88,7 @@ def test_generic_wrong_number_of_args(server):
     b'set "a b\r\n',
     b"set 'a b\r\n",
     b'set "a"b c\r\n',
-])
+], ids=["triple-quotes", "open-double", "open-single", "text-after-quote"])
 def test_unbalanced_quotes_in_inline_protocol(server, line):
     expect_close_with(server, line, PROTO_ERR + b"unbalanced quotes in request\r\n")
 
