@@ -165,9 +165,7 @@ def normalise(step, value):
 
 
 def _number(c):
-    if c[0] in (":", "("):
-        return float(c[1])
-    if c[0] == ",":
+    if c[0] in (":", "(", ","):
         return float(c[1])
     if c[0] == "$":
         try:
@@ -180,7 +178,7 @@ def _number(c):
 def same(step, expected, got):
     """Compares two raw replies for `step`; returns True when they match."""
     (exp_value, exp_raw), (got_value, got_raw) = expected, got
-    if step.marker is None:
+    if step.marker is None or FAILED in (exp_value, got_value):
         return exp_raw == got_raw
     exp_n, got_n = normalise(step, exp_value), normalise(step, got_value)
     if step.marker == "approx":
@@ -188,6 +186,16 @@ def same(step, expected, got):
         if a is not None and b is not None and exp_n[0] == got_n[0]:
             return abs(a - b) <= step.marker_arg
     return exp_n == got_n
+
+
+class _Failed:
+    """The value of a reply that never came (closed connection, timeout, garbage)."""
+
+    def __repr__(self):
+        return "FAILED"
+
+
+FAILED = _Failed()
 
 
 class Session:
@@ -211,16 +219,16 @@ class Session:
             c.close()
 
     def call(self, args):
-        """Sends one command; returns (value, raw) or ('<failure>', description)."""
+        """Sends one command; returns (value, raw), or (FAILED, b"<description>")."""
         if self.broken:
-            return None, b"<" + self.broken.encode() + b">"
+            return FAILED, b"<" + self.broken.encode() + b">"
         try:
             c = self.conn()
             c.send(resp.encode_command(*args))
             return c.read_raw()
         except (OSError, resp.ConnectionClosed, TimeoutError, resp.ProtocolViolation) as exc:
             self.broken = f"{type(exc).__name__}: {exc}"
-            return None, b"<" + self.broken.encode() + b">"
+            return FAILED, b"<" + self.broken.encode() + b">"
 
     def send_only(self, args):
         if self.broken:
@@ -233,12 +241,12 @@ class Session:
     def recv(self):
         """Reads one pending reply on the current connection; same result shape as call()."""
         if self.broken:
-            return None, b"<" + self.broken.encode() + b">"
+            return FAILED, b"<" + self.broken.encode() + b">"
         try:
             return self.conn().read_raw()
         except (OSError, resp.ConnectionClosed, TimeoutError, resp.ProtocolViolation) as exc:
             self.broken = f"{type(exc).__name__}: {exc}"
-            return None, b"<" + self.broken.encode() + b">"
+            return FAILED, b"<" + self.broken.encode() + b">"
 
     def scan(self, args):
         """Runs a full SCAN-family iteration; returns (normalised union, description)."""
@@ -256,7 +264,7 @@ class Session:
             if name in PAIR_SCANS:
                 pairs = _pairs([canon(i) for i in items])
                 if pairs is None:
-                    return (None, b"<odd-length reply> " + raw)
+                    return (FAILED, b"<odd-length reply> " + raw)
                 elements.update(pairs)
             else:
                 elements.update(canon(i) for i in items)
@@ -264,7 +272,7 @@ class Session:
                 break
             args[idx] = cursor
         else:
-            return (None, b"<SCAN did not finish in %d calls>" % MAX_SCAN_CALLS)
+            return (FAILED, b"<SCAN did not finish in %d calls>" % MAX_SCAN_CALLS)
         union = ("scan-union",) + _sorted(elements)
         return (union, repr(union).encode())
 

@@ -105,6 +105,13 @@ def test_approx_marker_bounds_the_difference():
     assert not differential.same(step, _reply(b":-2\r\n"), _reply(b"-ERR x\r\n"))
 
 
+def test_failed_reply_never_matches():
+    for line in ("GET k", "@type GET k", "@sort KEYS *", "@approx 1 TTL k"):
+        step = _step(line)
+        assert not differential.same(step, _reply(b"$-1\r\n"),
+                                     (differential.FAILED, b"<ConnectionClosed>"))
+
+
 def test_script_parsing():
     steps = differential.parse_script(
         '# comment\n\nSET k "a b"\n["SET", b"\\x00", "v"]\n@sleep 0.1\n@conn other\n'
