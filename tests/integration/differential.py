@@ -4,6 +4,7 @@ Script format (tests/integration/scripts/*.txt), one step per line:
 
     SET k "hello world"          a command, split with shell-like quoting (shlex)
     ["SET", b"k\\x00", "v"]      a command as a Python list literal (str or bytes items)
+    ["SET", "k" * 10000, "v"]    ... where an item may be a literal repeated with * (or joined with +)
     # text                       a comment; blank lines are ignored
 
 A command may be prefixed by one marker that changes how its replies are compared:
@@ -61,13 +62,21 @@ def _to_bytes(item):
     raise ScriptError(f"unsupported argument {item!r}")
 
 
+def _literal(node):
+    """A str/bytes/int literal, or a literal repeated with `*` ("k" * 10000) for long arguments."""
+    if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Mult, ast.Add)):
+        left, right = _literal(node.left), _literal(node.right)
+        return left * right if isinstance(node.op, ast.Mult) else left + right
+    return ast.literal_eval(node)
+
+
 def parse_command(text):
     text = text.strip()
     if text.startswith("["):
-        value = ast.literal_eval(text)
-        if not isinstance(value, list):
+        tree = ast.parse(text, mode="eval").body
+        if not isinstance(tree, ast.List):
             raise ScriptError("a bracketed line must be a Python list")
-        return [_to_bytes(v) for v in value]
+        return [_to_bytes(_literal(node)) for node in tree.elts]
     return [a.encode() for a in shlex.split(text, posix=True)]
 
 
@@ -312,7 +321,8 @@ def run_script(steps, reference, candidate, timeout=5.0):
                 raise ScriptError(f"line {step.lineno}: the reference server failed: "
                                   f"{sessions[0].broken} ({step.text})")
             if not ok:
-                diffs.append(f"line {step.lineno}: {step.text}\n"
+                text = step.text if len(step.text) < 200 else step.text[:200] + "..."
+                diffs.append(f"line {step.lineno}: {text}\n"
                              f"    expected: {describe(exp[1])}\n"
                              f"    got:      {describe(got[1])}")
                 if len(diffs) >= MAX_REPORTED_DIFFS or sessions[1].broken:
