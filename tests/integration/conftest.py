@@ -260,11 +260,3 @@ def server(request):
     if not s.alive():
         pytest.fail(f"{s} died during the tests:\n{s.log_tail()}")
     s.cleanup()
-
-
-@pytest.fixture
-def raw(server):
-    """A fresh raw connection to `server`, with the keyspace flushed."""
-    with server.raw() as c:
-        assert c.cmd("FLUSHALL") == resp.Status(b"OK")
-        yield c

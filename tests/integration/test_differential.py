@@ -23,18 +23,38 @@ SCRIPTS_DIR = pathlib.Path(__file__).resolve().parent / "scripts"
 SCRIPTS = sorted(SCRIPTS_DIR.glob("*.txt"))
 
 
+class Fresh:
+    """A server that is emptied before each script: FLUSHALL, or a restart if FLUSHALL fails."""
+
+    def __init__(self, config, kind):
+        self.config = config
+        self.kind = kind
+        self.server = make_server(config, kind)
+
+    def fresh(self):
+        with self.server.raw() as c:
+            if c.cmd("FLUSHALL") == b"OK":
+                return self.server
+        self.server.cleanup()
+        self.server = make_server(self.config, self.kind)
+        return self.server
+
+    def cleanup(self):
+        self.server.cleanup()
+
+
 @pytest.fixture(scope="module")
 def reference(request):
-    s = make_server(request.config, "redis")
-    yield s
-    s.cleanup()
+    f = Fresh(request.config, "redis")
+    yield f
+    f.cleanup()
 
 
 @pytest.fixture(scope="module", params=["redis", "kv"])
 def candidate(request):
-    s = make_server(request.config, request.param)
-    yield s
-    s.cleanup()
+    f = Fresh(request.config, request.param)
+    yield f
+    f.cleanup()
 
 
 def flush(server):
@@ -49,8 +69,7 @@ def test_scripts_exist():
 @pytest.mark.parametrize("script", SCRIPTS, ids=[p.stem for p in SCRIPTS])
 def test_script(reference, candidate, script):
     steps = differential.parse_script(script.read_text())
-    for s in (reference, candidate):
-        flush(s)
+    reference, candidate = reference.fresh(), candidate.fresh()
     diffs = differential.run_script(steps, reference, candidate)
     if not candidate.alive():
         diffs.append(f"{candidate} died:\n{candidate.log_tail()}")
