@@ -52,7 +52,7 @@ def _known_failures():
 
 
 def pytest_collection_modifyitems(config, items):
-    # Known differences still run; they are reported as xfail (or XPASS once fixed) so that CI stays
+    # Known differences still run; they are reported as xfail and a fixed one fails as XPASS(strict), so the list cannot go stale; CI stays
     # green while the server catches up. Remove a line when its test passes.
     if config.getoption("--strict-kv"):
         return
@@ -60,7 +60,7 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         test_id = f"{pathlib.Path(item.fspath).name}::{item.name}"
         if test_id in known:
-            item.add_marker(pytest.mark.xfail(reason=known[test_id], strict=False))
+            item.add_marker(pytest.mark.xfail(reason=known[test_id], strict=True))
 
 
 def kv_server_path(config):
