@@ -1,8 +1,7 @@
 // COMMAND [COUNT|INFO|DOCS|LIST|GETKEYS|HELP]: what the server knows about its commands, generated
 // from the command table (CommandRegistry::All()), never from a second list.
 
-#include <fnmatch.h>
-
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -10,6 +9,7 @@
 #include "server/commands/command_context.h"
 #include "server/commands/command_registry.h"
 #include "server/commands/subcommand.h"
+#include "server/db/glob.h"
 #include "server/resp/errors.h"
 
 namespace kv {
@@ -165,7 +165,7 @@ void CommandList(CommandContext& ctx, ArgList args) {
   bool none = false;
   if (args.size() == 5 && EqualsIgnoreCase(args[2], "filterby")) {
     if (EqualsIgnoreCase(args[3], "pattern")) {
-      pattern = ToLower(args[4]);
+      pattern = args[4];
     } else if (EqualsIgnoreCase(args[3], "aclcat")) {
       category = "@" + ToLower(args[4]);
     } else if (EqualsIgnoreCase(args[3], "module")) {
@@ -179,8 +179,7 @@ void CommandList(CommandContext& ctx, ArgList args) {
   std::vector<std::string_view> names;
   for (const CommandSpec* spec : ctx.server.commands.All()) {
     if (none) break;
-    std::string name(spec->name);
-    if (!pattern.empty() && fnmatch(pattern.c_str(), name.c_str(), 0) != 0) continue;
+    if (!pattern.empty() && !GlobMatch(pattern, spec->name, /*nocase=*/true)) continue;
     if (!category.empty()) {
       auto cats = Categories(*spec);
       if (std::find(cats.begin(), cats.end(), category) == cats.end()) continue;
