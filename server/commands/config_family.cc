@@ -27,7 +27,16 @@ void ConfigGet(CommandContext& ctx, ArgList args) {
   std::vector<std::pair<std::string, std::string>> found;
   absl::flat_hash_set<std::string> seen;
   for (size_t i = 2; i < args.size(); ++i) {
-    for (auto& kv : ctx.server.config.Match(args[i])) {
+    std::string_view pattern = args[i];
+    if (pattern.find_first_of("[*?") == std::string_view::npos) {
+      // An exact name is echoed as the client spelled it, as Redis 7.0 does ("MAXCLIENTS").
+      std::string name = ToLower(pattern);
+      if (FindConfigKey(name) != nullptr && seen.insert(name).second) {
+        found.emplace_back(std::string(pattern), ctx.server.config.Get(name));
+      }
+      continue;
+    }
+    for (auto& kv : ctx.server.config.Match(pattern)) {
       if (seen.insert(kv.first).second) found.push_back(std::move(kv));
     }
   }
