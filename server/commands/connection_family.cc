@@ -32,9 +32,11 @@ void CmdQuit(CommandContext& ctx, ArgList) {
 }
 
 // Redis 6+ semantics with only the default user: AUTH pass, or AUTH default pass.
+// Without requirepass the default user is "nopass": any password is accepted for it, as in Redis
+// (`AUTH default x` and `HELLO 3 AUTH default x` succeed; `AUTH x` alone is refused above).
 bool CheckPassword(CommandContext& ctx, std::string_view user, std::string_view pass) {
   std::string required = ctx.server.config.Get("requirepass");
-  return user == "default" && !required.empty() && pass == required;
+  return user == "default" && (required.empty() || pass == required);
 }
 
 void CmdAuth(CommandContext& ctx, ArgList args) {

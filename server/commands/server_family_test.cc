@@ -152,6 +152,10 @@ TEST_F(ServerFamilyTest, HelloAndReset) {
           "\r\n$4\r\nmode\r\n$10\r\nstandalone\r\n$4\r\nrole\r\n$6\r\n"
           "master\r\n$7\r\nmodules\r\n*0\r\n");
   EXPECT_EQ(client_.resp_for_listing.load(), 3);
+  // No requirepass: the default user takes any password; other users do not exist.
+  EXPECT_EQ(Run({"auth", "default", "anything"}), kOk);
+  EXPECT_EQ(Run({"hello", "2", "auth", "other", "x"}), Err(resp::kWrongPassErr));
+  EXPECT_THAT(Run({"hello", "2", "auth", "default", "x"}), StartsWith("*14\r\n"));
   EXPECT_EQ(Run({"select", "3"}), kOk);
   int reset_hooks = 0;
   client_.on_reset.push_back([&] { ++reset_hooks; });
