@@ -282,10 +282,17 @@ void ClientHelp(CommandContext& ctx, ArgList) {
 }
 
 constexpr SubcommandSpec kClientSubcommands[] = {
-    {"setname", 3, ClientSetName}, {"getname", 2, ClientGetName},  {"id", 2, ClientId},
-    {"list", -2, ClientList},      {"info", 2, ClientInfo},        {"kill", -3, ClientKill},
-    {"setinfo", 4, ClientSetInfo}, {"no-evict", 3, ClientNoEvict}, {"no-touch", 3, ClientNoTouch},
-    {"reply", 3, ClientReply},     {"help", 2, ClientHelp},
+    {"setname", 3, ClientSetName, "client|setname"},
+    {"getname", 2, ClientGetName, "client|getname"},
+    {"id", 2, ClientId, "client|id"},
+    {"list", -2, ClientList, "client|list"},
+    {"info", 2, ClientInfo, "client|info"},
+    {"kill", -3, ClientKill, "client|kill"},
+    {"setinfo", 4, ClientSetInfo, "client|setinfo"},
+    {"no-evict", 3, ClientNoEvict, "client|no-evict"},
+    {"no-touch", 3, ClientNoTouch, "client|no-touch"},
+    {"reply", 3, ClientReply, "client|reply"},
+    {"help", 2, ClientHelp, "client|help"},
 };
 
 void CmdClient(CommandContext& ctx, ArgList args) {

@@ -226,8 +226,9 @@ void CommandHelp(CommandContext& ctx, ArgList) {
 }
 
 constexpr SubcommandSpec kCommandSubcommands[] = {
-    {"count", 2, CommandCount}, {"info", -2, CommandInfo},       {"docs", -2, CommandDocs},
-    {"list", -2, CommandList},  {"getkeys", -4, CommandGetKeys}, {"help", 2, CommandHelp},
+    {"count", 2, CommandCount, "command|count"},        {"info", -2, CommandInfo, "command|info"},
+    {"docs", -2, CommandDocs, "command|docs"},          {"list", -2, CommandList, "command|list"},
+    {"getkeys", -4, CommandGetKeys, "command|getkeys"}, {"help", 2, CommandHelp, "command|help"},
 };
 
 void CmdCommand(CommandContext& ctx, ArgList args) {

@@ -151,8 +151,11 @@ void ConfigHelp(CommandContext& ctx, ArgList) {
 }
 
 constexpr SubcommandSpec kConfigSubcommands[] = {
-    {"get", -3, ConfigGet},        {"set", -4, ConfigSet},  {"resetstat", 2, ConfigResetStat},
-    {"rewrite", 2, ConfigRewrite}, {"help", 2, ConfigHelp},
+    {"get", -3, ConfigGet, "config|get"},
+    {"set", -4, ConfigSet, "config|set"},
+    {"resetstat", 2, ConfigResetStat, "config|resetstat"},
+    {"rewrite", 2, ConfigRewrite, "config|rewrite"},
+    {"help", 2, ConfigHelp, "config|help"},
 };
 
 void CmdConfig(CommandContext& ctx, ArgList args) {

@@ -99,9 +99,9 @@ void DebugHelp(CommandContext& ctx, ArgList) {
 }
 
 constexpr SubcommandSpec kDebugSubcommands[] = {
-    {"sleep", 3, DebugSleep},
-    {"set-active-expire", 3, DebugSetActiveExpire},
-    {"help", 2, DebugHelp},
+    {"sleep", 3, DebugSleep, "debug|sleep"},
+    {"set-active-expire", 3, DebugSetActiveExpire, "debug|set-active-expire"},
+    {"help", 2, DebugHelp, "debug|help"},
 };
 
 void CmdDebug(CommandContext& ctx, ArgList args) {
@@ -175,9 +175,12 @@ void MemoryHelp(CommandContext& ctx, ArgList) {
 }
 
 constexpr SubcommandSpec kMemorySubcommands[] = {
-    {"usage", -3, MemoryUsage},  {"stats", 2, MemoryStats},
-    {"doctor", 2, MemoryDoctor}, {"malloc-stats", 2, MemoryMallocStats},
-    {"purge", 2, MemoryPurge},   {"help", 2, MemoryHelp},
+    {"usage", -3, MemoryUsage, "memory|usage"},
+    {"stats", 2, MemoryStats, "memory|stats"},
+    {"doctor", 2, MemoryDoctor, "memory|doctor"},
+    {"malloc-stats", 2, MemoryMallocStats, "memory|malloc-stats"},
+    {"purge", 2, MemoryPurge, "memory|purge"},
+    {"help", 2, MemoryHelp, "memory|help"},
 };
 
 void CmdMemory(CommandContext& ctx, ArgList args) {
@@ -239,8 +242,11 @@ void ObjectHelp(CommandContext& ctx, ArgList) {
 }
 
 constexpr SubcommandSpec kObjectSubcommands[] = {
-    {"encoding", 3, ObjectEncodingCmd}, {"freq", 3, ObjectFreq}, {"idletime", 3, ObjectIdleTime},
-    {"refcount", 3, ObjectRefCount},    {"help", 2, ObjectHelp},
+    {"encoding", 3, ObjectEncodingCmd, "object|encoding"},
+    {"freq", 3, ObjectFreq, "object|freq"},
+    {"idletime", 3, ObjectIdleTime, "object|idletime"},
+    {"refcount", 3, ObjectRefCount, "object|refcount"},
+    {"help", 2, ObjectHelp, "object|help"},
 };
 
 void CmdObject(CommandContext& ctx, ArgList args) {

@@ -82,7 +82,7 @@ TEST_F(ServerFamilyTest, ClientListFormat) {
   EXPECT_THAT(body, MatchesRegex("id=[0-9]+ addr=127.0.0.1:5000 laddr=127.0.0.1:6379 fd=-?[0-9]+ "
                                  "name=me age=[0-9]+ idle=[0-9]+ flags=N db=0 sub=0 psub=0 ssub=0 "
                                  "multi=-1 qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0 "
-                                 "obl=0 oll=0 omem=0 tot-mem=0 events=r cmd=client "
+                                 "obl=0 oll=0 omem=0 tot-mem=0 events=r cmd=client\\|list "
                                  "user=default redir=-1 resp=2 lib-name= lib-ver=\n"));
   EXPECT_EQ(Run({"client", "list", "type", "pubsub"}), Bulk(""));
   EXPECT_EQ(Run({"client", "list", "type", "foo"}), Err("ERR Unknown client type 'foo'"));

@@ -15,6 +15,7 @@ void DispatchSubcommand(CommandContext& ctx, ArgList args, std::span<const Subco
       return ctx.rb.Error(
           resp::WrongNumArgsError(std::string(parent) + "|" + std::string(sub.name)));
     }
+    ctx.client.last_command.store(sub.fullname, std::memory_order_relaxed);
     return sub.handler(ctx, args);
   }
   ctx.rb.Error(resp::UnknownSubcommandError(args[1], parent));

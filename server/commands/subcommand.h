@@ -19,6 +19,8 @@ struct SubcommandSpec {
   std::string_view name;  // lower case
   int arity;              // counts the container and the subcommand names, as in Redis
   CommandHandler handler;
+  // "client|list": what CLIENT LIST shows as cmd=. A string literal, so it outlives every client.
+  const char* fullname;
 };
 
 // Runs the subcommand named by args[1] from `table`, or replies the Redis error. `parent` is the
