@@ -75,9 +75,10 @@ void CmdRenameNx(CommandContext& ctx, ArgList args) { Rename(ctx, args, true); }
 
 // A database number as Redis's getIntFromObjectOrReply + selectDb check it.
 std::optional<int> ParseDbIndexOrReply(CommandContext& ctx, std::string_view arg) {
-  auto v = ParseInt64(arg);
-  if (!v || *v < INT32_MIN || *v > INT32_MAX) {
-    ctx.rb.Error(resp::kNotIntegerErr);
+  auto v = ParseIntOrReply(ctx, arg);
+  if (!v) return std::nullopt;
+  if (*v < INT32_MIN || *v > INT32_MAX) {
+    ctx.rb.Error(resp::kIntOutOfRangeErr);
     return std::nullopt;
   }
   if (*v < 0 || *v >= static_cast<int64_t>(ctx.server.keyspace.num_dbs())) {
