@@ -165,15 +165,14 @@ void CmdRandomKey(CommandContext& ctx, ArgList) {
 }
 
 void CmdDbSize(CommandContext& ctx, ArgList) {
-  ctx.rb.Integer(static_cast<int64_t>(
-      ctx.server.keyspace.KeyCountLocked(static_cast<size_t>(ctx.client.db))));
+  ctx.rb.Integer(
+      static_cast<int64_t>(ctx.server.keyspace.KeyCountLocked(static_cast<size_t>(ctx.client.db))));
 }
 
 // FLUSHDB / FLUSHALL [ASYNC|SYNC]: both free inline; the option is only validated.
 bool ParseFlushOptionOrReply(CommandContext& ctx, ArgList args) {
-  if (args.size() > 2 ||
-      (args.size() == 2 && !EqualsIgnoreCase(args[1], "ASYNC") &&
-       !EqualsIgnoreCase(args[1], "SYNC"))) {
+  if (args.size() > 2 || (args.size() == 2 && !EqualsIgnoreCase(args[1], "ASYNC") &&
+                          !EqualsIgnoreCase(args[1], "SYNC"))) {
     ctx.rb.Error(resp::kSyntaxErr);
     return false;
   }

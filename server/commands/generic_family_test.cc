@@ -352,11 +352,11 @@ TEST_F(GenericFamilyTest, KeyPositions) {
     int first, last, step;
     bool all;
   };
-  for (const Want& w : {Want{"rename", 1, 2, 1, false}, Want{"copy", 1, 2, 1, false},
-                        Want{"move", 1, 1, 1, false}, Want{"del", 1, -1, 1, false},
-                        Want{"keys", 0, 0, 0, true}, Want{"scan", 0, 0, 0, true},
-                        Want{"randomkey", 0, 0, 0, true}, Want{"dbsize", 0, 0, 0, true},
-                        Want{"flushdb", 0, 0, 0, true}, Want{"flushall", 0, 0, 0, true}}) {
+  for (const Want& w :
+       {Want{"rename", 1, 2, 1, false}, Want{"copy", 1, 2, 1, false}, Want{"move", 1, 1, 1, false},
+        Want{"del", 1, -1, 1, false}, Want{"keys", 0, 0, 0, true}, Want{"scan", 0, 0, 0, true},
+        Want{"randomkey", 0, 0, 0, true}, Want{"dbsize", 0, 0, 0, true},
+        Want{"flushdb", 0, 0, 0, true}, Want{"flushall", 0, 0, 0, true}}) {
     const CommandSpec* s = state_.commands.Find(w.name);
     ASSERT_NE(s, nullptr) << w.name;
     EXPECT_EQ(s->first_key, w.first) << w.name;

@@ -85,8 +85,7 @@ std::string InvalidExpireError(std::string_view cmd) {
 // Redis's getExpireMillisecondsOrReply: `value` in seconds or ms, relative or absolute, to an
 // absolute Unix-ms deadline. Replies and returns nullopt on a bad number or an overflow.
 std::optional<int64_t> ExpireDeadlineOrReply(CommandContext& ctx, std::string_view cmd,
-                                             std::string_view value, bool seconds,
-                                             bool relative) {
+                                             std::string_view value, bool seconds, bool relative) {
   auto v = ParseIntOrReply(ctx, value);
   if (!v) return std::nullopt;
   if (*v <= 0 || (seconds && *v > kMaxInt64 / 1000)) {

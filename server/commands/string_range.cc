@@ -68,8 +68,8 @@ void CmdGetRange(CommandContext& ctx, ArgList args) {
   if (to < 0) to = 0;
   if (to >= len) to = len - 1;
   if (from > to || len == 0) return ctx.rb.Bulk("");
-  ctx.rb.Bulk(std::string_view(s).substr(static_cast<size_t>(from),
-                                         static_cast<size_t>(to - from + 1)));
+  ctx.rb.Bulk(
+      std::string_view(s).substr(static_cast<size_t>(from), static_cast<size_t>(to - from + 1)));
 }
 
 // SETRANGE key offset value: overwrites from `offset`, zero-padding a shorter string.
