@@ -4,6 +4,7 @@ namespace kv {
 
 void RegisterConnectionFamily(CommandRegistry& r);
 void RegisterStringFamily(CommandRegistry& r);
+void RegisterGenericFamily(CommandRegistry& r);
 void RegisterClientFamily(CommandRegistry& r);
 void RegisterConfigFamily(CommandRegistry& r);
 void RegisterInfoFamily(CommandRegistry& r);
@@ -14,6 +15,7 @@ void RegisterServerFamily(CommandRegistry& r);
 void RegisterAllFamilies(CommandRegistry& r) {
   RegisterConnectionFamily(r);
   RegisterStringFamily(r);
+  RegisterGenericFamily(r);
   RegisterClientFamily(r);
   RegisterConfigFamily(r);
   RegisterInfoFamily(r);
