@@ -239,6 +239,8 @@ void Connection::OnWritten(boost::system::error_code ec, size_t n) {
 void Connection::CloseNow() {
   if (closed_) return;
   closed_ = true;
+  auto hooks = std::move(client_.on_close);
+  for (auto& fn : hooks) fn();
   boost::system::error_code ignored;
   socket_.shutdown(boost::asio::ip::tcp::socket::shutdown_both, ignored);
   socket_.close(ignored);
