@@ -22,6 +22,13 @@ PostFn Unblock(uint64_t seq, std::function<void(resp::ReplyBuilder&)> reply) {
   };
 }
 
+// The on-close hook of a blocked client. A named type so that Block() finds the hook of an
+// earlier block of the same client and reuses it instead of piling up one hook per BLPOP.
+struct LeaveQueuesOnClose {
+  std::function<void()> leave;
+  void operator()() const { leave(); }
+};
+
 std::string_view PopName(ListEnd e) { return e == ListEnd::kLeft ? "LPOP" : "RPOP"; }
 std::string_view PushName(ListEnd e) { return e == ListEnd::kLeft ? "LPUSH" : "RPUSH"; }
 
@@ -33,8 +40,7 @@ std::string BlockingRegistry::QueueKey(int db, std::string_view key) {
   return out;
 }
 
-void BlockingRegistry::Block(CommandContext& ctx, ArgList keys, Action action,
-                             int64_t timeout_ms) {
+void BlockingRegistry::Block(CommandContext& ctx, ArgList keys, Action action, int64_t timeout_ms) {
   auto w = std::make_shared<Waiter>();
   w->channel = ctx.client.channel;
   w->db = ctx.client.db;
@@ -50,10 +56,19 @@ void BlockingRegistry::Block(CommandContext& ctx, ArgList keys, Action action,
   ctx.client.blocked = true;
 
   std::weak_ptr<Waiter> weak = w;
-  ctx.client.SetOnClose(this, [this, weak] {
+  LeaveQueuesOnClose hook{[this, weak] {
     std::lock_guard lk(mu_);
     if (auto w = weak.lock(); w && !w->done) RemoveLocked(w);
+  }};
+  auto& hooks = ctx.client.on_close;
+  auto old = std::find_if(hooks.begin(), hooks.end(), [](const std::function<void()>& f) {
+    return f.target<LeaveQueuesOnClose>() != nullptr;
   });
+  if (old != hooks.end()) {
+    *old = std::move(hook);
+  } else {
+    hooks.emplace_back(std::move(hook));
+  }
   if (timeout_ms > 0) {
     if (auto ch = ctx.client.channel.lock()) {
       ch->PostAfter(std::chrono::milliseconds(timeout_ms),

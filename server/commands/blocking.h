@@ -14,11 +14,13 @@
 // (ClientChannel::PostAfter, a steady_timer on the connection's thread); whichever of "served" and
 // "timed out" claims the waiter first under the registry mutex wins, the other does nothing.
 //
-// Disconnect: a waiter holds its channel weakly and the registry sets a ClientState on-close hook
+// Disconnect: a waiter holds its channel weakly and the registry adds a ClientState::on_close hook
 // that removes the client's waiter, so a gone client never swallows an element.
 //
 // Lock order: shard locks, then the registry mutex; the registry never takes a shard lock while it
 // holds its own mutex.
+
+#include <absl/container/flat_hash_map.h>
 
 #include <atomic>
 #include <cstdint>
@@ -29,8 +31,6 @@
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <absl/container/flat_hash_map.h>
 
 #include "server/commands/command_context.h"
 #include "server/commands/key_observer.h"

@@ -1,7 +1,8 @@
 // Hash commands (Redis t_hash.c). A hash that loses its last field is deleted, as in Redis.
 //
-// Field order: Redis answers HKEYS/HVALS/HGETALL of a small (listpack) hash in insertion order; this
-// hash table answers in its own order. Redis documents no order, so clients must not rely on it.
+// Field order: Redis answers HKEYS/HVALS/HGETALL of a small (listpack) hash in insertion order;
+// this hash table answers in its own order. Redis documents no order, so clients must not rely on
+// it.
 
 #include <cmath>
 #include <random>

@@ -33,8 +33,7 @@ std::optional<int64_t> ParseTimeoutOrReply(CommandContext& ctx, std::string_view
 // to reply through, as during AOF loading).
 void BlockOrNull(CommandContext& ctx, ArgList keys, BlockingRegistry::Action action,
                  int64_t timeout_ms, bool null_bulk) {
-  if (ctx.client.deny_blocking || ctx.server.blocking == nullptr ||
-      ctx.client.channel.expired()) {
+  if (ctx.client.deny_blocking || ctx.server.blocking == nullptr || ctx.client.channel.expired()) {
     return null_bulk ? ctx.rb.NullBulk() : ctx.rb.NullArray();
   }
   ctx.server.blocking->Block(ctx, keys, std::move(action), timeout_ms);

@@ -251,8 +251,11 @@ void CmdLPos(CommandContext& ctx, ArgList args) {
   const ListValue& list = e->value.list();
   const int64_t len = static_cast<int64_t>(list.size());
   const bool forward = rank > 0;
-  // Matches to skip before the first one reported; unsigned so that RANK LLONG_MIN is fine.
-  uint64_t skip = forward ? static_cast<uint64_t>(rank) - 1 : 0 - static_cast<uint64_t>(rank) - 1;
+  // Matches to skip before the first one reported. Redis negates RANK LLONG_MIN into itself,
+  // which then acts as "the first match" from the tail: same here.
+  uint64_t skip = forward             ? static_cast<uint64_t>(rank) - 1
+                  : rank == INT64_MIN ? 0
+                                      : static_cast<uint64_t>(-rank) - 1;
   std::vector<int64_t> matches;
   const int64_t want = count == 0 ? INT64_MAX : (count == -1 ? 1 : count);
   int64_t scanned = 0;
@@ -317,8 +320,8 @@ void DeleteIfEmptyList(DbTable& db, std::string_view key, Entry* e) {
   if (e->value.list().empty()) db.Erase(key);
 }
 
-bool ListMoveOrReply(CommandContext& ctx, std::string_view src, std::string_view dst,
-                     ListEnd from, ListEnd to) {
+bool ListMoveOrReply(CommandContext& ctx, std::string_view src, std::string_view dst, ListEnd from,
+                     ListEnd to) {
   bool wrong = false;
   Entry* s = FindTyped(ctx, src, ValueType::kList, &wrong);
   if (wrong) return false;

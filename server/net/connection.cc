@@ -78,11 +78,11 @@ void Connection::PostAfter(std::chrono::milliseconds delay,
                            std::function<void(ClientState&, resp::ReplyBuilder&)> fn) {
   // The timer holds the connection weakly: a client that went away is not kept alive until then.
   auto timer = std::make_shared<boost::asio::steady_timer>(socket_.get_executor(), delay);
-  timer->async_wait([timer, weak = weak_from_this(), fn = std::move(fn)](
-                        boost::system::error_code ec) {
-    if (ec) return;
-    if (auto self = weak.lock()) self->RunPosted(fn);
-  });
+  timer->async_wait(
+      [timer, weak = weak_from_this(), fn = std::move(fn)](boost::system::error_code ec) {
+        if (ec) return;
+        if (auto self = weak.lock()) self->RunPosted(fn);
+      });
 }
 
 void Connection::RunPosted(const std::function<void(ClientState&, resp::ReplyBuilder&)>& fn) {
@@ -105,7 +105,8 @@ void Connection::DoRead() {
     if (in_filled_ == in_.size()) {
       size_t want = std::max(in_.size() * 2, parser_.hint());
       if (want > kMaxQueryBuffer) {
-        spdlog::warn("closing client {}: query buffer over {} bytes", client_.addr, kMaxQueryBuffer);
+        spdlog::warn("closing client {}: query buffer over {} bytes", client_.addr,
+                     kMaxQueryBuffer);
         CloseNow();
         return;
       }
@@ -213,11 +214,10 @@ void Connection::Flush() {
   writing_.swap(out_);
   out_.clear();
   writing_in_flight_ = true;
-  boost::asio::async_write(
-      socket_, boost::asio::buffer(writing_),
-      [self = shared_from_this()](boost::system::error_code ec, size_t n) {
-        self->OnWritten(ec, n);
-      });
+  boost::asio::async_write(socket_, boost::asio::buffer(writing_),
+                           [self = shared_from_this()](boost::system::error_code ec, size_t n) {
+                             self->OnWritten(ec, n);
+                           });
 }
 
 void Connection::OnWritten(boost::system::error_code ec, size_t n) {
