@@ -37,26 +37,27 @@ void Dispatcher::Execute(ClientState& client, ArgList args, resp::ReplyBuilder& 
 
   // Lock the shards of the command's keys: none, one (the common case, no allocation), or several
   // in ascending order.
-  {
-    Keyspace& ks = server_.keyspace;
-    KeyIndexVec key_pos;
-    spec->KeyIndices(args, &key_pos);
-    std::unique_lock<std::mutex> single;
-    ShardLocks multi;
-    if (spec->is(kAllShards)) {
-      multi = ShardLocks::All(ks);
-    } else if (key_pos.size() == 1) {
-      single = std::unique_lock(ks.shard(ks.ShardIndex(args[key_pos[0]])).mu);
-    } else if (!key_pos.empty()) {
-      std::vector<size_t> ids;
-      ids.reserve(key_pos.size());
-      for (size_t pos : key_pos) ids.push_back(ks.ShardIndex(args[pos]));
-      multi = ShardLocks(ks, std::move(ids));
-    }
-
-    CommandContext ctx(server_, client, rb, UnixMillis());
-    Run(*spec, ctx, args);
+  Keyspace& ks = server_.keyspace;
+  KeyIndexVec key_pos;
+  spec->KeyIndices(args, &key_pos);
+  std::unique_lock<std::mutex> single;
+  ShardLocks multi;
+  if (spec->is(kAllShards)) {
+    multi = ShardLocks::All(ks);
+  } else if (key_pos.size() == 1) {
+    single = std::unique_lock(ks.shard(ks.ShardIndex(args[key_pos[0]])).mu);
+  } else if (!key_pos.empty()) {
+    std::vector<size_t> ids;
+    ids.reserve(key_pos.size());
+    for (size_t pos : key_pos) ids.push_back(ks.ShardIndex(args[pos]));
+    multi = ShardLocks(ks, std::move(ids));
   }
+
+  CommandContext ctx(server_, client, rb, UnixMillis());
+  Run(*spec, ctx, args);
+
+  if (single.owns_lock()) single.unlock();
+  multi = ShardLocks();
   for (KeyObserver* obs : server_.key_observers) obs->AfterCommand();
 }
 
@@ -82,8 +83,8 @@ void Dispatcher::Run(const CommandSpec& spec, CommandContext& ctx, ArgList args)
   if (spec.is(kWrite) && ctx.dirty > 0) {
     // The log and the observers run while the shard locks are still held: the AOF order is the
     // execution order, and a WATCH or a blocked client sees the change before anyone else can.
-    // The log comes first because a served blocked client logs its pop from OnKeyModified, and
-    // that pop must replay after the push that fed it.
+    // The log comes first because a blocked client served from OnKeyModified logs its pop there,
+    // and that pop must replay after the push that fed it.
     if (WriteLog* log = server_.write_log.load(std::memory_order_acquire)) {
       if (ctx.propagated.empty()) {
         ctx.client.last_write_seq = log->Append(ctx.client.db, args);

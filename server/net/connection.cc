@@ -105,8 +105,7 @@ void Connection::DoRead() {
     if (in_filled_ == in_.size()) {
       size_t want = std::max(in_.size() * 2, parser_.hint());
       if (want > kMaxQueryBuffer) {
-        spdlog::warn("closing client {}: query buffer over {} bytes", client_.addr,
-                     kMaxQueryBuffer);
+        spdlog::warn("closing client {}: query buffer over {} bytes", client_.addr, kMaxQueryBuffer);
         CloseNow();
         return;
       }
@@ -214,10 +213,11 @@ void Connection::Flush() {
   writing_.swap(out_);
   out_.clear();
   writing_in_flight_ = true;
-  boost::asio::async_write(socket_, boost::asio::buffer(writing_),
-                           [self = shared_from_this()](boost::system::error_code ec, size_t n) {
-                             self->OnWritten(ec, n);
-                           });
+  boost::asio::async_write(
+      socket_, boost::asio::buffer(writing_),
+      [self = shared_from_this()](boost::system::error_code ec, size_t n) {
+        self->OnWritten(ec, n);
+      });
 }
 
 void Connection::OnWritten(boost::system::error_code ec, size_t n) {

@@ -5,6 +5,7 @@
 // (ClientChannel), which hop onto that thread.
 
 #include <boost/asio/ip/tcp.hpp>
+
 #include <functional>
 #include <memory>
 #include <string>
@@ -56,15 +57,15 @@ class Connection final : public ClientChannel, public std::enable_shared_from_th
   ClientState client_;
   resp::Parser parser_;
 
-  std::string in_;  // received bytes; [in_start_, in_.size()) not yet parsed
+  std::string in_;          // received bytes; [in_start_, in_.size()) not yet parsed
   size_t in_start_ = 0;
-  size_t in_filled_ = 0;  // bytes of in_ holding data (in_ is sized as the read buffer)
-  std::string out_;       // replies produced since the last write started
-  std::string writing_;   // replies being written
+  size_t in_filled_ = 0;    // bytes of in_ holding data (in_ is sized as the read buffer)
+  std::string out_;         // replies produced since the last write started
+  std::string writing_;     // replies being written
   resp::ReplyBuilder rb_{&out_};
   bool reading_ = false;
   bool writing_in_flight_ = false;
-  bool closing_ = false;  // finish writing, then close
+  bool closing_ = false;    // finish writing, then close
   bool closed_ = false;
   bool registered_ = false;
   // appendfsync always: replies wait until the AOF has fsynced this client's last write; input is
