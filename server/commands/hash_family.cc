@@ -265,6 +265,8 @@ void CmdHRandField(CommandContext& ctx, ArgList args) {
 
 }  // namespace
 
+void RegisterHashScan(CommandRegistry& r);  // hash_scan.cc
+
 void RegisterHashFamily(CommandRegistry& r) {
   r.Add({"hset", -4, kWrite | kDenyOom | kFast, 1, 1, 1, CmdHSet});
   r.Add({"hmset", -4, kWrite | kDenyOom | kFast, 1, 1, 1, CmdHMSet});
@@ -281,6 +283,7 @@ void RegisterHashFamily(CommandRegistry& r) {
   r.Add({"hincrby", 4, kWrite | kDenyOom | kFast, 1, 1, 1, CmdHIncrBy});
   r.Add({"hincrbyfloat", 4, kWrite | kDenyOom | kFast, 1, 1, 1, CmdHIncrByFloat});
   r.Add({"hrandfield", -2, kReadOnly, 1, 1, 1, CmdHRandField});
+  RegisterHashScan(r);
 }
 
 }  // namespace kv

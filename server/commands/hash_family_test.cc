@@ -1,3 +1,5 @@
+#include <set>
+
 #include "server/commands/test_util.h"
 #include "server/resp/errors.h"
 
@@ -93,6 +95,68 @@ TEST_F(HashFamilyTest, RandField) {
   EXPECT_EQ(Run({"hrandfield", "h", "2"}).substr(0, 4), "*2\r\n");
 }
 
+TEST_F(HashFamilyTest, ScanSmall) {
+  EXPECT_EQ(Run({"hscan", "nope", "0"}), "*2\r\n$1\r\n0\r\n*0\r\n");
+  Run({"hset", "h", "f", "v"});
+  EXPECT_EQ(Run({"hscan", "h", "0"}), "*2\r\n$1\r\n0\r\n" + Arr({"f", "v"}));
+  EXPECT_EQ(Run({"hscan", "h", "0", "match", "f*", "count", "1"}),
+            "*2\r\n$1\r\n0\r\n" + Arr({"f", "v"}));
+  EXPECT_EQ(Run({"hscan", "h", "0", "match", "g*"}), "*2\r\n$1\r\n0\r\n*0\r\n");
+  EXPECT_EQ(Run({"hscan", "h", "x"}), Err("ERR invalid cursor"));
+  EXPECT_EQ(Run({"hscan", "h", "0", "count", "0"}), Err(resp::kSyntaxErr));
+  EXPECT_EQ(Run({"hscan", "h", "0", "count", "x"}), Err(resp::kNotIntegerErr));
+  EXPECT_EQ(Run({"hscan", "h", "0", "match"}), Err(resp::kSyntaxErr));
+  EXPECT_EQ(Run({"hscan", "h", "0", "type", "hash"}), Err(resp::kSyntaxErr));
+}
+
+// Parses an HSCAN reply: returns the next cursor and adds the fields to `seen`.
+std::string ParseScan(const std::string& reply, std::multiset<std::string>* seen) {
+  size_t pos = 0;
+  auto line = [&]() {
+    size_t end = reply.find("\r\n", pos);
+    std::string l = reply.substr(pos, end - pos);
+    pos = end + 2;
+    return l;
+  };
+  auto bulk = [&]() {
+    size_t n = std::stoul(line().substr(1));
+    std::string b = reply.substr(pos, n);
+    pos += n + 2;
+    return b;
+  };
+  line();  // *2
+  std::string cursor = bulk();
+  size_t n = std::stoul(line().substr(1));
+  for (size_t i = 0; i < n; i += 2) {
+    seen->insert(bulk());
+    bulk();
+  }
+  return cursor;
+}
+
+TEST_F(HashFamilyTest, ScanLargeReturnsEveryStableFieldOnce) {
+  constexpr int kFields = 1000;
+  for (int i = 0; i < kFields; ++i) {
+    std::string f = "f" + std::to_string(i);
+    Run({"hset", "h", f, "v"});
+  }
+  std::multiset<std::string> seen;
+  std::string cursor = "0";
+  int calls = 0;
+  do {
+    cursor = ParseScan(Run({"hscan", "h", cursor, "count", "5"}), &seen);
+    // Changes during the scan: fields f0..f99 are deleted, new ones added.
+    if (calls < 100) {
+      std::string del = "f" + std::to_string(calls), add = "n" + std::to_string(calls);
+      Run({"hdel", "h", del});
+      Run({"hset", "h", add, "v"});
+    }
+    ASSERT_LT(++calls, 10000);
+  } while (cursor != "0");
+  for (int i = 100; i < kFields; ++i) EXPECT_EQ(seen.count("f" + std::to_string(i)), 1u) << i;
+  EXPECT_LE(calls, 40);  // each call returns at least 1/32 of the table
+}
+
 TEST_F(HashFamilyTest, WrongType) {
   Run({"set", "s", "v"});
   const std::string wrong = Err(resp::kWrongTypeErr);
@@ -110,7 +174,9 @@ TEST_F(HashFamilyTest, WrongType) {
                                                              {"hincrby", "s", "a", "1"},
                                                              {"hincrbyfloat", "s", "a", "1"},
                                                              {"hrandfield", "s"},
-                                                             {"hrandfield", "s", "2"}}) {
+                                                             {"hrandfield", "s", "2"},
+                                                             {"hscan", "s", "0"},
+                                                             {"hscan", "s", "0", "count", "0"}}) {
     EXPECT_EQ(Run(cmd), wrong) << cmd[0];
   }
 }

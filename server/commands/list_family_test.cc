@@ -99,6 +99,22 @@ TEST_F(ListFamilyTest, Move) {
   EXPECT_EQ(Run({"llen", "src"}), Int(0));
 }
 
+TEST_F(ListFamilyTest, MPop) {
+  EXPECT_EQ(Run({"lmpop", "2", "a", "b", "left"}), "*-1\r\n");
+  Run({"rpush", "b", "1", "2", "3"});
+  EXPECT_EQ(Run({"lmpop", "2", "a", "b", "right", "count", "2"}),
+            "*2\r\n" + Bulk("b") + Arr({"3", "2"}));
+  EXPECT_EQ(Run({"lmpop", "2", "a", "b", "left", "count", "5"}), "*2\r\n" + Bulk("b") + Arr({"1"}));
+  EXPECT_EQ(Run({"llen", "b"}), Int(0));
+  EXPECT_EQ(Run({"lmpop", "0", "a", "left"}), Err("ERR numkeys should be greater than 0"));
+  EXPECT_EQ(Run({"lmpop", "x", "a", "left"}), Err("ERR numkeys should be greater than 0"));
+  EXPECT_EQ(Run({"lmpop", "3", "a", "b", "left"}), Err(resp::kSyntaxErr));
+  EXPECT_EQ(Run({"lmpop", "1", "a", "up"}), Err(resp::kSyntaxErr));
+  EXPECT_EQ(Run({"lmpop", "1", "a", "left", "count", "0"}),
+            Err("ERR count should be greater than 0"));
+  EXPECT_EQ(Run({"lmpop", "1", "a", "left", "count", "1", "count", "1"}), Err(resp::kSyntaxErr));
+}
+
 TEST_F(ListFamilyTest, WrongType) {
   Run({"set", "s", "v"});
   Run({"rpush", "l", "a"});
@@ -118,7 +134,8 @@ TEST_F(ListFamilyTest, WrongType) {
                                                   {"lmove", "s", "l", "left", "left"},
                                                   {"lmove", "l", "s", "left", "left"},
                                                   {"blpop", "s", "0"},
-                                                  {"blmove", "l", "s", "left", "left", "0"}}) {
+                                                  {"blmove", "l", "s", "left", "left", "0"},
+                                                  {"lmpop", "2", "nope", "s", "left"}}) {
     EXPECT_EQ(Run(cmd), wrong) << cmd[0];
   }
   // A wrong destination leaves the source untouched.
