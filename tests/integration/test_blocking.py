@@ -8,6 +8,7 @@ absent). Self-contained: starts its own servers on free loopback ports.
 
 import pathlib
 import sys
+import threading
 import time
 
 import pytest
@@ -124,3 +125,53 @@ def test_blocking_in_multi_does_not_block(server_port):
     assert c.call("BLPOP", "nokey", "0") == b"+QUEUED\r\n"
     assert c.call("BLMOVE", "nokey", "d", "LEFT", "LEFT", "0") == b"+QUEUED\r\n"
     assert c.call("EXEC") == b"*2\r\n*-1\r\n$-1\r\n"
+
+
+def test_concurrent_waiters_get_each_element_once(server_port):
+    """Waiters on several keys (on both I/O threads) and two pushers: every pushed element ends up
+    with exactly one waiter or still in its list."""
+    keys = ["c1", "c2", "c3"]
+    per_pusher = 150
+    got = []
+    lock = threading.Lock()
+    stop = threading.Event()
+
+    def waiter():
+        c = Client(server_port)
+        deadline = time.monotonic() + 20
+        while not stop.is_set() and time.monotonic() < deadline:
+            reply = c.call("BLPOP", *keys, "0.2")
+            if reply != b"*-1\r\n":
+                with lock:
+                    got.append(reply.split(b"\r\n")[4])
+        c.close()
+
+    def pusher(tag):
+        c = Client(server_port)
+        for i in range(per_pusher):
+            c.call("RPUSH", keys[i % len(keys)], f"{tag}{i}")
+        c.close()
+
+    waiters = [threading.Thread(target=waiter) for _ in range(6)]
+    pushers = [threading.Thread(target=pusher, args=(tag,)) for tag in "ab"]
+    for t in waiters + pushers:
+        t.start()
+    for t in pushers:
+        t.join(timeout=20)
+    # Let the waiters drain what is left, then stop them.
+    check = Client(server_port)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        if all(check.call("LLEN", k) == b":0\r\n" for k in keys):
+            break
+        time.sleep(0.05)
+    stop.set()
+    for t in waiters:
+        t.join(timeout=10)
+    left = []
+    for k in keys:
+        reply = check.call("LRANGE", k, "0", "-1")
+        left += reply.split(b"\r\n")[2::2]
+    left = [x for x in left if x]
+    pushed = sorted(f"{tag}{i}".encode() for tag in "ab" for i in range(per_pusher))
+    assert sorted(got + left) == pushed
