@@ -69,7 +69,10 @@ void BlockingRegistry::Block(CommandContext& ctx, ArgList keys, Action action, i
   } else {
     hooks.emplace_back(std::move(hook));
   }
-  if (timeout_ms > 0) {
+  // Beyond a century the wait is "forever": a timer that far out would overflow the steady
+  // clock's nanoseconds.
+  constexpr int64_t kForeverMs = int64_t{100} * 365 * 24 * 3600 * 1000;
+  if (timeout_ms > 0 && timeout_ms < kForeverMs) {
     if (auto ch = ctx.client.channel.lock()) {
       ch->PostAfter(std::chrono::milliseconds(timeout_ms),
                     [this, weak](ClientState& c, resp::ReplyBuilder& rb) {

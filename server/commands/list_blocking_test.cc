@@ -171,6 +171,16 @@ TEST_F(ListBlockingTest, BlockingMoveSameAndOtherShard) {
   }
 }
 
+TEST_F(ListBlockingTest, HugeTimeoutWaitsForever) {
+  Waiter w;
+  EXPECT_EQ(RunAs(w, {"blpop", "k", "1e12"}), "");
+  EXPECT_TRUE(w.client.blocked);
+  EXPECT_TRUE(w.channel->timers.empty());
+  Waiter v;
+  EXPECT_EQ(RunAs(v, {"blpop", "k", "0.0001"}), "");  // truncated to 0 ms: forever, as Redis
+  EXPECT_TRUE(v.channel->timers.empty());
+}
+
 TEST_F(ListBlockingTest, SameKeyRotation) {
   Waiter w;
   RunAs(w, {"blmove", "k", "k", "left", "right", "0"});
