@@ -4,6 +4,7 @@ namespace kv {
 
 void RegisterConnectionFamily(CommandRegistry& r);
 void RegisterStringFamily(CommandRegistry& r);
+void RegisterGenericFamily(CommandRegistry& r);
 void RegisterListFamily(CommandRegistry& r);
 void RegisterHashFamily(CommandRegistry& r);
 
@@ -11,6 +12,7 @@ void RegisterHashFamily(CommandRegistry& r);
 void RegisterAllFamilies(CommandRegistry& r) {
   RegisterConnectionFamily(r);
   RegisterStringFamily(r);
+  RegisterGenericFamily(r);
   RegisterListFamily(r);
   RegisterHashFamily(r);
 }
