@@ -12,16 +12,16 @@
 namespace kv {
 namespace {
 
-// Redis 7.0's getTimeoutFromObjectOrReply for seconds: float seconds, truncated to milliseconds
-// (so 0.0001 means "forever", as 0). A value too large for a long long converts to LLONG_MIN on
-// x86 in Redis and so reads as negative: keep that reply.
+// Redis 7.0's getTimeoutFromObjectOrReply for seconds: float seconds rounded up to milliseconds
+// (0.0001 waits 1 ms; only 0 waits forever). A value too large for a long long converts to
+// LLONG_MIN on x86 in Redis and so reads as negative: keep that reply.
 std::optional<int64_t> ParseTimeoutOrReply(CommandContext& ctx, std::string_view arg) {
   auto secs = ParseLongDouble(arg);
   if (!secs) {
     ctx.rb.Error("ERR timeout is not a float or out of range");
     return std::nullopt;
   }
-  long double ms = *secs * 1000.0L;
+  long double ms = std::ceil(*secs * 1000.0L);
   if (!(ms > -9.2e18L && ms < 9.2e18L) || static_cast<int64_t>(ms) < 0) {
     ctx.rb.Error("ERR timeout is negative");
     return std::nullopt;

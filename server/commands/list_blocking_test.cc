@@ -177,8 +177,9 @@ TEST_F(ListBlockingTest, HugeTimeoutWaitsForever) {
   EXPECT_TRUE(w.client.blocked);
   EXPECT_TRUE(w.channel->timers.empty());
   Waiter v;
-  EXPECT_EQ(RunAs(v, {"blpop", "k", "0.0001"}), "");  // truncated to 0 ms: forever, as Redis
-  EXPECT_TRUE(v.channel->timers.empty());
+  EXPECT_EQ(RunAs(v, {"blpop", "k", "0.0001"}), "");  // rounded up to 1 ms, as Redis
+  ASSERT_EQ(v.channel->timers.size(), 1u);
+  EXPECT_EQ(v.channel->timers[0].first, std::chrono::milliseconds(1));
 }
 
 TEST_F(ListBlockingTest, SameKeyRotation) {

@@ -1,9 +1,9 @@
 """Blocking list pops against a running server: BLPOP/BRPOP/BLMOVE woken by pushes from other
 clients, timeouts, FIFO order among waiters, and waiters that disconnect.
 
-Every scenario runs against kv-server and, as the reference, Debian's redis-server (skipped when
-absent). Self-contained: starts its own servers on free loopback ports.
-    /usr/bin/python3 -m pytest tests/integration/test_blocking.py   [KV_SERVER=path/to/kv-server]
+Every scenario runs against kv-server (two I/O threads, so waiter and pusher often live on
+different threads) and, as the reference, Debian's redis-server; servers come from conftest.py.
+    /usr/bin/python3 -m pytest tests/integration/test_blocking.py [--kv-server PATH]
 """
 
 import pathlib
@@ -15,13 +15,13 @@ import pytest
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 
-from rawserver import QUIET_S, Client, running_server  # noqa: E402
+from raw_bytes_client import QUIET_S, Client  # noqa: E402
 
 
 @pytest.fixture(params=["redis", "kv"])
-def server_port(request):
-    with running_server(request.param) as port:
-        yield port
+def server_port(request, server_factory):
+    extra = ["--io-threads", "2"] if request.param == "kv" else []
+    return server_factory(request.param, extra).port
 
 
 def bulk_array(*items):
@@ -67,6 +67,8 @@ def test_timeout_returns_null(server_port):
     assert c.call("BLMOVE", "nokey", "dst", "LEFT", "LEFT", "0.1") == b"*-1\r\n"
     c.call("HELLO", "3")
     assert c.call("BRPOP", "nokey", "0.1") == b"_\r\n"
+    # A tiny timeout rounds up to 1 ms; it does not mean "forever".
+    assert c.call("BLPOP", "nokey", "0.0001") == b"_\r\n"
     # A timed-out waiter does not take a later push.
     assert c.call("RPUSH", "nokey", "x") == b":1\r\n"
     assert c.call("LLEN", "nokey") == b":1\r\n"

@@ -9,11 +9,9 @@ import pathlib
 import shlex
 import sys
 
-import pytest
-
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 
-from rawserver import Client, running_server  # noqa: E402
+from raw_bytes_client import Client  # noqa: E402
 
 # One command per line, shell-quoted. "HELLO 3" switches the protocol; its reply (which holds the
 # client id) is not compared.
@@ -277,14 +275,8 @@ SCRIPT = [
 ]
 
 
-@pytest.fixture(scope="module")
-def clients():
-    with running_server("redis") as redis_port, running_server("kv") as kv_port:
-        yield Client(redis_port), Client(kv_port)
-
-
-def test_replies_match_redis(clients):
-    redis, kv = clients
+def test_replies_match_redis(redis_server, kv_server):
+    redis, kv = Client(redis_server.port), Client(kv_server.port)
     diffs = []
     for line in SCRIPT:
         args = shlex.split(line)
