@@ -5,6 +5,8 @@ namespace kv {
 void RegisterConnectionFamily(CommandRegistry& r);
 void RegisterStringFamily(CommandRegistry& r);
 void RegisterGenericFamily(CommandRegistry& r);
+void RegisterListFamily(CommandRegistry& r);
+void RegisterHashFamily(CommandRegistry& r);
 void RegisterClientFamily(CommandRegistry& r);
 void RegisterConfigFamily(CommandRegistry& r);
 void RegisterInfoFamily(CommandRegistry& r);
@@ -16,6 +18,8 @@ void RegisterAllFamilies(CommandRegistry& r) {
   RegisterConnectionFamily(r);
   RegisterStringFamily(r);
   RegisterGenericFamily(r);
+  RegisterListFamily(r);
+  RegisterHashFamily(r);
   RegisterClientFamily(r);
   RegisterConfigFamily(r);
   RegisterInfoFamily(r);
