@@ -140,7 +140,7 @@ CASES = [
      ["sintercard", "2", "a", "b", "limit", "1", "limit", "3"], ["sintercard", "1"],
      ["set", "str", "x"], ["sintercard", "2", "nope", "str"], ["sintercard", "2", "str", "nope"]],
     [["sscan", "nope", "0"], ["sscan", "nope", "x"], ["sscan", "nope", "0", "count", "0"],
-     ["sadd", "s", "1", "2", "3", "10"], ["sscan", "s", "x"], ["sscan", "s", "-1"],
+     ["sadd", "s", "1", "2", "3", "10"], ["sscan", "s", "x"], ["sscan", "s", "-1", "scan"],
      ["sscan", "s", " 0"], ["sscan", "s", "0", "count", "0"], ["sscan", "s", "0", "count"],
      ["sscan", "s", "0", "count", "x"], ["sscan", "s", "0", "foo", "bar"],
      ["sscan", "s", "0", "match", "1*", "count", "1", "scan"], ["sscan", "s", "0", "scan"],

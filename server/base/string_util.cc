@@ -55,7 +55,8 @@ std::optional<double> ParseDouble(std::string_view s) {
   errno = 0;
   double v = std::strtod(buf.c_str(), &end);
   if (end != buf.c_str() + buf.size() || std::isnan(v)) return std::nullopt;
-  if (errno == ERANGE && !std::isinf(v) && v != 0) return std::nullopt;
+  // As getDoubleFromObject: overflow to +-HUGE_VAL and underflow to 0 are errors, denormals are not.
+  if (errno == ERANGE && (std::isinf(v) || v == 0)) return std::nullopt;
   return v;
 }
 

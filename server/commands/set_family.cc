@@ -119,9 +119,9 @@ void CmdSMembers(CommandContext& ctx, ArgList args) {
 // SPOP key count: replies a set of up to `count` random members and removes them; logged as
 // SREM of those members, or DEL when the whole set went (as Redis propagates it).
 void SPopWithCount(CommandContext& ctx, ArgList args) {
+  // getPositiveLongFromObjectOrReply: a non-number gets the "must be positive" error too.
   auto count = ParseInt64(args[2]);
-  if (!count) return ctx.rb.Error(resp::kNotIntegerErr);
-  if (*count < 0) return ctx.rb.Error(resp::kOutOfRangeErr);
+  if (!count || *count < 0) return ctx.rb.Error(resp::kOutOfRangeErr);
   std::string_view key = args[1];
   bool wrong = false;
   Entry* e = FindTyped(ctx, key, ValueType::kSet, &wrong);

@@ -77,7 +77,7 @@ TEST_F(SetFamilyTest, SPop) {
   EXPECT_EQ(Run({"spop", "nope", "3"}), "*0\r\n");
   Run({"sadd", "s", "a", "b", "c", "d"});
   EXPECT_EQ(Run({"spop", "s", "-1"}), Err(resp::kOutOfRangeErr));
-  EXPECT_EQ(Run({"spop", "s", "x"}), Err(resp::kNotIntegerErr));
+  EXPECT_EQ(Run({"spop", "s", "x"}), Err(resp::kOutOfRangeErr));
   EXPECT_EQ(Run({"spop", "s", "1", "2"}), Err(resp::kSyntaxErr));
   EXPECT_EQ(Run({"spop", "s", "0"}), "*0\r\n");
   V two = SortedBulks(Run({"spop", "s", "2"}));

@@ -91,7 +91,9 @@ void ZAddGeneric(CommandContext& ctx, ArgList args, bool incr_command) {
   for (size_t j = 0; j < pairs; ++j) {
     auto s = ParseDoubleOrReply(ctx, args[idx + 2 * j]);
     if (!s) return;
-    scores[j] = *s;
+    // -0 is stored as 0: Redis 7.0 keeps small sorted sets in a listpack, which stores "-0" as
+    // the integer 0, so ZSCORE answers "0" there.
+    scores[j] = *s == 0 ? 0.0 : *s;
   }
 
   std::string_view key = args[1];
@@ -209,9 +211,9 @@ void PopGeneric(CommandContext& ctx, ArgList args, bool max) {
   if (args.size() > 3) return ctx.rb.Error(resp::kSyntaxErr);
   int64_t count = -1;  // no count given
   if (args.size() == 3) {
-    auto v = ParseIntOrReply(ctx, args[2]);
-    if (!v) return;
-    if (*v < 0) return ctx.rb.Error(resp::kOutOfRangeErr);
+    // getPositiveLongFromObjectOrReply: a non-number gets the "must be positive" error too.
+    auto v = ParseInt64(args[2]);
+    if (!v || *v < 0) return ctx.rb.Error(resp::kOutOfRangeErr);
     count = *v;
   }
   std::string_view key = args[1];

@@ -27,6 +27,8 @@ TEST_F(ZSetFamilyTest, AddScoreCard) {
   EXPECT_EQ(Run({"zadd", "z", "inf", "i", "-inf", "j"}), Int(2));
   EXPECT_EQ(Run({"zscore", "z", "i"}), Bulk("inf"));
   EXPECT_EQ(Run({"zscore", "z", "j"}), Bulk("-inf"));
+  EXPECT_EQ(Run({"zadd", "z", "-0", "nz"}), Int(1));
+  EXPECT_EQ(Run({"zscore", "z", "nz"}), Bulk("0"));
   client_.resp3 = true;
   EXPECT_EQ(Run({"zscore", "z", "a"}), ",1.5\r\n");
   EXPECT_EQ(Run({"zscore", "z", "i"}), ",inf\r\n");
@@ -68,6 +70,8 @@ TEST_F(ZSetFamilyTest, AddErrors) {
   EXPECT_EQ(Run({"zadd", "z", "nx", "ch", "a"}), Err(resp::kSyntaxErr));
   EXPECT_EQ(Run({"zadd", "z", "1", "a", "x", "b"}), Err("ERR value is not a valid float"));
   EXPECT_EQ(Run({"zadd", "z", "nan", "a"}), Err("ERR value is not a valid float"));
+  EXPECT_EQ(Run({"zadd", "z", "1e400", "a"}), Err("ERR value is not a valid float"));
+  EXPECT_EQ(Run({"zadd", "z", "1e-400", "a"}), Err("ERR value is not a valid float"));
   EXPECT_EQ(Run({"zcard", "z"}), Int(0));  // nothing applied
   EXPECT_EQ(Run({"zadd", "z", "inf", "a"}), Int(1));
   EXPECT_EQ(Run({"zincrby", "z", "-inf", "a"}), Err("ERR resulting score is not a number (NaN)"));
@@ -190,7 +194,7 @@ TEST_F(ZSetFamilyTest, Pop) {
   EXPECT_EQ(Run({"zpopmax", "z", "2"}), Arr({"d", "4", "c", "3"}));
   EXPECT_EQ(Run({"zpopmin", "z", "0"}), kEmpty);
   EXPECT_EQ(Run({"zpopmin", "z", "-1"}), Err(resp::kOutOfRangeErr));
-  EXPECT_EQ(Run({"zpopmin", "z", "x"}), Err(resp::kNotIntegerErr));
+  EXPECT_EQ(Run({"zpopmin", "z", "x"}), Err(resp::kOutOfRangeErr));
   EXPECT_EQ(Run({"zpopmin", "z", "1", "2"}), Err(resp::kSyntaxErr));
   client_.resp3 = true;
   Run({"zadd", "z", "5", "e"});
