@@ -274,6 +274,24 @@ CASES = [
      ["set", "str", "x"], ["zunionstore", "d", "2", "a", "str"],
      ["zunionstore", "d", "2", "str", "a", "weights", "x", "y"], ["zinter", "2", "nope", "str"],
      ["zdiffstore", "d", "0", "a"], ["zunionstore", "d"], ["zunion", "1"]],
+    [["zadd", "mp", "1", "a", "2", "b", "3", "c"], ["zmpop", "2", "nope", "mp", "MIN"],
+     ["zmpop", "1", "mp", "max", "count", "5"], ["zmpop", "1", "mp", "min"],
+     ["zmpop", "0", "mp", "min"], ["zmpop", "x", "mp", "min"], ["zmpop", "1", "mp"],
+     ["zmpop", "1", "mp", "min", "count", "0"], ["zmpop", "1", "mp", "min", "count", "-1"],
+     ["zmpop", "1", "mp", "min", "count", "1", "count", "2"], ["zmpop", "2", "mp", "min"],
+     ["zmpop", "1", "mp", "avg"], ["set", "str", "x"], ["zadd", "mp", "1", "a"],
+     ["zmpop", "2", "str", "mp", "min"], ["zmpop", "2", "mp", "str", "min"],
+     ["zmpop", "9", "mp", "min"]],
+    [["zrandmember", "nope"], ["zrandmember", "nope", "3"], ["zrandmember", "nope", "x"],
+     ["zadd", "r", "1", "only"], ["zrandmember", "r"], ["zrandmember", "r", "3"],
+     ["zrandmember", "r", "3", "withscores"], ["zrandmember", "r", "-2", "withscores"],
+     ["zrandmember", "r", "0"], ["zrandmember", "r", "abc"], ["zrandmember", "r", "1", "bogus"],
+     ["zrandmember", "r", "1", "withscores", "x"],
+     ["zrandmember", "r", "-9223372036854775807", "withscores"],
+     ["zrandmember", "r", "-9223372036854775808"], ["zadd", "r", "2", "two", "3", "three"],
+     ["zrandmember", "r", "10", S], ["zrandmember", "r", "2", "shape"],
+     ["zrandmember", "r", "-5", "withscores", "shape"], ["zrandmember", "r", "shape"],
+     ["set", "str", "x"], ["zrandmember", "str"], ["zrandmember", "str", "1"]],
     [["zscan", "nope", "0"], ["zscan", "nope", "x"], ["zadd", "z", "1", "a", "2.5", "b", "3", "c"],
      ["zscan", "z", "0", "match", "[ab]"], ["zscan", "z", "abc"], ["zscan", "z", "0", "count", "0"],
      ["zscan", "z", "0", "count", "100"], ["zscan", "z", "0", "match"], ["set", "str", "x"],
@@ -289,7 +307,7 @@ def main():
             conns = [Conn(kv_port), Conn(redis_port)]
             for c in conns:
                 c.cmd("HELLO", str(proto))
-                c.cmd("SELECT", str(i + 1))
+                c.cmd("SELECT", str((proto - 2) * len(CASES) + i + 1))
             for cmd in case:
                 mode = None
                 if cmd[-1] in ("sorted", "shape", "scan"):

@@ -7,6 +7,9 @@
 
 #include "server/commands/zset_family.h"
 
+#include <algorithm>
+#include <limits>
+#include <random>
 #include <string>
 
 #include "server/commands/arg_parsing.h"
@@ -51,6 +54,9 @@ inline constexpr std::string_view kZAddGtLtNxErr =
     "ERR GT, LT, and/or NX options at the same time are not compatible";
 inline constexpr std::string_view kZAddIncrPairErr =
     "ERR INCR option supports a single increment-element pair";
+inline constexpr std::string_view kNumKeysErr = "ERR numkeys should be greater than 0";
+inline constexpr std::string_view kLongRangeErr =
+    "ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807";
 
 // ZADD key [NX|XX] [GT|LT] [CH] [INCR] score member [score member ...], and ZINCRBY key incr
 // member (which Redis runs through the same parser with INCR set, so "ZINCRBY k nx m" is a
@@ -205,6 +211,21 @@ void RankGeneric(CommandContext& ctx, ArgList args, bool reverse) {
 void CmdZRank(CommandContext& ctx, ArgList args) { RankGeneric(ctx, args, false); }
 void CmdZRevRank(CommandContext& ctx, ArgList args) { RankGeneric(ctx, args, true); }
 
+// Pops up to `n` elements of the sorted set under `key` (deleting it when emptied) and replies
+// them as [member, score] pairs when `nested`, else as one flat member, score, ... array.
+void PopAndReply(CommandContext& ctx, std::string_view key, ZSet* zs, size_t n, bool max,
+                 bool nested) {
+  std::vector<ZEntry> popped = max ? zs->PopMax(n) : zs->PopMin(n);
+  if (zs->empty()) ctx.Db(key).Erase(key);
+  ctx.MarkDirty(popped.size());
+  ctx.rb.ArrayHeader(nested ? popped.size() : popped.size() * 2);
+  for (const ZEntry& z : popped) {
+    if (nested) ctx.rb.ArrayHeader(2);
+    ctx.rb.Bulk(z.member);
+    ctx.rb.Double(z.score);
+  }
+}
+
 // ZPOPMIN / ZPOPMAX key [count]. Replies a flat member, score array, except in RESP3 with a
 // count, where it is an array of [member, score] pairs (Redis 7's use_nested_array).
 void PopGeneric(CommandContext& ctx, ArgList args, bool max) {
@@ -222,16 +243,96 @@ void PopGeneric(CommandContext& ctx, ArgList args, bool max) {
   if (wrong) return;
   if (zs == nullptr || count == 0) return ctx.rb.ArrayHeader(0);
   bool nested = ctx.rb.resp3() && count != -1;
-  size_t n = count == -1 ? 1 : static_cast<size_t>(count);
-  std::vector<ZEntry> popped = max ? zs->PopMax(n) : zs->PopMin(n);
-  if (zs->empty()) ctx.Db(key).Erase(key);
-  ctx.MarkDirty(popped.size());
-  ctx.rb.ArrayHeader(nested ? popped.size() : popped.size() * 2);
-  for (const ZEntry& z : popped) {
-    if (nested) ctx.rb.ArrayHeader(2);
-    ctx.rb.Bulk(z.member);
-    ctx.rb.Double(z.score);
+  PopAndReply(ctx, key, zs, count == -1 ? 1 : static_cast<size_t>(count), max, nested);
+}
+
+// ZMPOP numkeys key [key ...] MIN|MAX [COUNT count]: pops from the first non-empty key and
+// replies [key, [[member, score], ...]], or a null array when every key is empty.
+void CmdZMPop(CommandContext& ctx, ArgList args) {
+  auto numkeys = ParseInt64(args[1]);
+  if (!numkeys || *numkeys < 1) return ctx.rb.Error(kNumKeysErr);
+  if (*numkeys >= static_cast<int64_t>(args.size()) - 2) return ctx.rb.Error(resp::kSyntaxErr);
+  size_t where = 2 + static_cast<size_t>(*numkeys);
+  bool max = false;
+  if (EqualsIgnoreCase(args[where], "max")) {
+    max = true;
+  } else if (!EqualsIgnoreCase(args[where], "min")) {
+    return ctx.rb.Error(resp::kSyntaxErr);
   }
+  int64_t count = -1;
+  for (size_t j = where + 1; j < args.size(); ++j) {
+    if (count == -1 && EqualsIgnoreCase(args[j], "count") && j + 1 < args.size()) {
+      auto v = ParseInt64(args[++j]);
+      if (!v || *v < 1) return ctx.rb.Error("ERR count should be greater than 0");
+      count = *v;
+    } else {
+      return ctx.rb.Error(resp::kSyntaxErr);
+    }
+  }
+  // As genericZpopCommand: keys are type-checked only up to the first one that exists.
+  for (size_t i = 2; i < where; ++i) {
+    bool wrong = false;
+    ZSet* zs = FindZSet(ctx, args[i], &wrong);
+    if (wrong) return;
+    if (zs == nullptr) continue;
+    ctx.rb.ArrayHeader(2);
+    ctx.rb.Bulk(args[i]);
+    return PopAndReply(ctx, args[i], zs, count == -1 ? 1 : static_cast<size_t>(count), max, true);
+  }
+  ctx.rb.NullArray();
+}
+
+// ZRANDMEMBER key [count [WITHSCORES]]: a negative count allows repeats.
+void CmdZRandMember(CommandContext& ctx, ArgList args) {
+  bool wrong = false;
+  if (args.size() == 2) {
+    ZSet* zs = FindZSet(ctx, args[1], &wrong);
+    if (wrong) return;
+    if (zs == nullptr) return ctx.rb.NullBulk();
+    std::mt19937_64 rng(std::random_device{}());
+    std::uniform_int_distribution<size_t> pick(0, zs->size() - 1);
+    return ctx.rb.Bulk(zs->AtRank(pick(rng)).member());
+  }
+  auto count = ParseIntOrReply(ctx, args[2]);
+  if (!count) return;
+  if (*count == std::numeric_limits<int64_t>::min()) return ctx.rb.Error(kLongRangeErr);
+  bool withscores = false;
+  if (args.size() > 4 || (args.size() == 4 && !EqualsIgnoreCase(args[3], "withscores"))) {
+    return ctx.rb.Error(resp::kSyntaxErr);
+  }
+  if (args.size() == 4) {
+    withscores = true;
+    constexpr int64_t kHalf = std::numeric_limits<int64_t>::max() / 2;
+    if (*count < -kHalf || *count > kHalf) return ctx.rb.Error("ERR value is out of range");
+  }
+  ZSet* zs = FindZSet(ctx, args[1], &wrong);
+  if (wrong) return;
+  if (zs == nullptr || *count == 0) return ctx.rb.ArrayHeader(0);
+  std::mt19937_64 rng(std::random_device{}());
+  std::uniform_int_distribution<size_t> pick(0, zs->size() - 1);
+  std::vector<size_t> ranks;
+  if (*count < 0 || *count == 1) {
+    size_t n = static_cast<size_t>(*count < 0 ? -*count : 1);
+    ranks.reserve(n);
+    for (size_t i = 0; i < n; ++i) ranks.push_back(pick(rng));
+  } else {
+    // Distinct members: a partial Fisher-Yates shuffle of the ranks.
+    ranks.resize(zs->size());
+    for (size_t i = 0; i < ranks.size(); ++i) ranks[i] = i;
+    size_t n = std::min(static_cast<size_t>(*count), ranks.size());
+    for (size_t i = 0; i < n; ++i) {
+      std::uniform_int_distribution<size_t> rest(i, ranks.size() - 1);
+      std::swap(ranks[i], ranks[rest(rng)]);
+    }
+    ranks.resize(n);
+  }
+  std::vector<ZView> items;
+  items.reserve(ranks.size());
+  for (size_t r : ranks) {
+    ZSet::Cursor c = zs->AtRank(r);
+    items.emplace_back(c.member(), c.score());
+  }
+  ReplyZEntries(ctx, items, withscores);
 }
 
 void CmdZPopMin(CommandContext& ctx, ArgList args) { PopGeneric(ctx, args, false); }
@@ -276,6 +377,8 @@ void RegisterZSetFamily(CommandRegistry& r) {
   r.Add({"zrevrank", 3, kReadOnly | kFast, 1, 1, 1, CmdZRevRank});
   r.Add({"zpopmin", -2, kWrite | kFast, 1, 1, 1, CmdZPopMin});
   r.Add({"zpopmax", -2, kWrite | kFast, 1, 1, 1, CmdZPopMax});
+  r.Add({"zmpop", -4, kWrite, 0, 0, 0, CmdZMPop, KeysAfterNumKeys});
+  r.Add({"zrandmember", -2, kReadOnly, 1, 1, 1, CmdZRandMember});
   r.Add({"zscan", -3, kReadOnly, 1, 1, 1, CmdZScan});
   RegisterZSetRange(r);
   RegisterZSetStore(r);

@@ -27,6 +27,12 @@ void ReplyZEntries(CommandContext& ctx, const std::vector<ZView>& items, bool wi
 // Replaces `dst` with `result` (deleted when empty, whatever it held) and replies its size.
 void StoreZSet(CommandContext& ctx, std::string_view dst, ZSet result);
 
+// Key positions after a numkeys argument at args[nk], clamped to the arguments present (the
+// handlers reject a bad numkeys before touching any key). KeysAfterNumKeys: numkeys at args[1]
+// (ZUNION, ZMPOP, SINTERCARD...).
+void NumKeysIndices(ArgList args, size_t nk, KeyIndexVec* out);
+void KeysAfterNumKeys(ArgList args, KeyIndexVec* out);
+
 void RegisterZSetRange(CommandRegistry& r);
 void RegisterZSetStore(CommandRegistry& r);
 

@@ -203,6 +203,39 @@ TEST_F(ZSetFamilyTest, Pop) {
   EXPECT_EQ(Run({"zcard", "z"}), Int(0));
 }
 
+TEST_F(ZSetFamilyTest, MPop) {
+  Run({"zadd", "mp", "1", "a", "2", "b", "3", "c"});
+  EXPECT_EQ(Run({"zmpop", "2", "nope", "mp", "MIN"}), "*2\r\n$2\r\nmp\r\n*1\r\n" + Arr({"a", "1"}));
+  EXPECT_EQ(Run({"zmpop", "1", "mp", "max", "count", "5"}),
+            "*2\r\n$2\r\nmp\r\n*2\r\n" + Arr({"c", "3"}) + Arr({"b", "2"}));
+  EXPECT_EQ(Run({"zmpop", "1", "mp", "min"}), "*-1\r\n");
+  EXPECT_EQ(Run({"zmpop", "0", "mp", "min"}), Err("ERR numkeys should be greater than 0"));
+  EXPECT_EQ(Run({"zmpop", "1", "mp", "min", "count", "0"}),
+            Err("ERR count should be greater than 0"));
+  EXPECT_EQ(Run({"zmpop", "2", "mp", "min"}), Err(resp::kSyntaxErr));
+  EXPECT_EQ(Run({"zmpop", "1", "mp", "avg"}), Err(resp::kSyntaxErr));
+  Run({"set", "str", "x"});
+  EXPECT_EQ(Run({"zmpop", "2", "str", "mp", "min"}), Err(kWrongType));
+}
+
+TEST_F(ZSetFamilyTest, RandMember) {
+  EXPECT_EQ(Run({"zrandmember", "nope"}), kNil);
+  EXPECT_EQ(Run({"zrandmember", "nope", "3"}), kEmpty);
+  Run({"zadd", "r", "1", "only"});
+  EXPECT_EQ(Run({"zrandmember", "r"}), Bulk("only"));
+  EXPECT_EQ(Run({"zrandmember", "r", "3", "withscores"}), Arr({"only", "1"}));
+  EXPECT_EQ(Run({"zrandmember", "r", "-2"}), Arr({"only", "only"}));
+  EXPECT_EQ(Run({"zrandmember", "r", "0"}), kEmpty);
+  EXPECT_EQ(Run({"zrandmember", "r", "abc"}), Err(resp::kNotIntegerErr));
+  EXPECT_EQ(Run({"zrandmember", "r", "1", "bogus"}), Err(resp::kSyntaxErr));
+  EXPECT_EQ(Run({"zrandmember", "r", "-9223372036854775807", "withscores"}),
+            Err("ERR value is out of range"));
+  Run({"zadd", "r", "2", "two", "3", "three"});
+  EXPECT_EQ(Run({"zrandmember", "r", "2"}).substr(0, 4), "*2\r\n");
+  client_.resp3 = true;
+  EXPECT_EQ(Run({"zrandmember", "r", "-1", "withscores"}).substr(0, 8), "*1\r\n*2\r\n");
+}
+
 TEST_F(ZSetFamilyTest, UnionInterStore) {
   Run({"zadd", "a", "1", "x", "2", "y"});
   Run({"zadd", "b", "10", "y", "20", "z"});

@@ -198,18 +198,6 @@ void CmdZInterCard(CommandContext& ctx, ArgList args) {
   ZSetOpGeneric(ctx, args, 1, false, ZSetOp::kInter, true);
 }
 
-// Keys after a numkeys argument at `nk`, clamped to the arguments present (the handler rejects a
-// bad numkeys before touching any key).
-void NumKeysIndices(ArgList args, size_t nk, KeyIndexVec* out) {
-  if (nk >= args.size()) return;
-  auto numkeys = ParseInt64(args[nk]);
-  if (!numkeys || *numkeys < 1) return;
-  for (size_t i = nk + 1; i < args.size() && i - nk - 1 < static_cast<uint64_t>(*numkeys); ++i) {
-    out->push_back(i);
-  }
-}
-// ZUNION numkeys key...
-void KeysAfterNumKeys1(ArgList args, KeyIndexVec* out) { NumKeysIndices(args, 1, out); }
 // ZUNIONSTORE dst numkeys key...
 void KeysOfStore(ArgList args, KeyIndexVec* out) {
   out->push_back(1);
@@ -218,14 +206,25 @@ void KeysOfStore(ArgList args, KeyIndexVec* out) {
 
 }  // namespace
 
+void NumKeysIndices(ArgList args, size_t nk, KeyIndexVec* out) {
+  if (nk >= args.size()) return;
+  auto numkeys = ParseInt64(args[nk]);
+  if (!numkeys || *numkeys < 1) return;
+  for (size_t i = nk + 1; i < args.size() && i - nk - 1 < static_cast<uint64_t>(*numkeys); ++i) {
+    out->push_back(i);
+  }
+}
+
+void KeysAfterNumKeys(ArgList args, KeyIndexVec* out) { NumKeysIndices(args, 1, out); }
+
 void RegisterZSetStore(CommandRegistry& r) {
   r.Add({"zunionstore", -4, kWrite | kDenyOom, 0, 0, 0, CmdZUnionStore, KeysOfStore});
   r.Add({"zinterstore", -4, kWrite | kDenyOom, 0, 0, 0, CmdZInterStore, KeysOfStore});
   r.Add({"zdiffstore", -4, kWrite | kDenyOom, 0, 0, 0, CmdZDiffStore, KeysOfStore});
-  r.Add({"zunion", -3, kReadOnly, 0, 0, 0, CmdZUnion, KeysAfterNumKeys1});
-  r.Add({"zinter", -3, kReadOnly, 0, 0, 0, CmdZInter, KeysAfterNumKeys1});
-  r.Add({"zdiff", -3, kReadOnly, 0, 0, 0, CmdZDiff, KeysAfterNumKeys1});
-  r.Add({"zintercard", -3, kReadOnly, 0, 0, 0, CmdZInterCard, KeysAfterNumKeys1});
+  r.Add({"zunion", -3, kReadOnly, 0, 0, 0, CmdZUnion, KeysAfterNumKeys});
+  r.Add({"zinter", -3, kReadOnly, 0, 0, 0, CmdZInter, KeysAfterNumKeys});
+  r.Add({"zdiff", -3, kReadOnly, 0, 0, 0, CmdZDiff, KeysAfterNumKeys});
+  r.Add({"zintercard", -3, kReadOnly, 0, 0, 0, CmdZInterCard, KeysAfterNumKeys});
 }
 
 }  // namespace kv
