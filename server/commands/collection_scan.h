@@ -8,8 +8,8 @@
 // large hashtable-encoded collection Redis would return about COUNT items per call instead. A
 // client looping until cursor 0 gets the same members either way, only in one round trip.
 
-#include <cerrno>
 #include <cctype>
+#include <cerrno>
 #include <cstdint>
 #include <cstdlib>
 #include <optional>
@@ -38,9 +38,7 @@ struct ScanOptions {
   std::optional<std::string> pattern;  // unset: every member
   int64_t count = 10;
 
-  bool Matches(std::string_view member) const {
-    return !pattern || GlobMatch(*pattern, member);
-  }
+  bool Matches(std::string_view member) const { return !pattern || GlobMatch(*pattern, member); }
 };
 
 // Parses [MATCH pattern] [COUNT count] from args[first..]; replies and returns false on error.

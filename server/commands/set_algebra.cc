@@ -58,8 +58,9 @@ std::vector<const std::string*> Intersect(std::vector<const SetValue*> sets, siz
   std::sort(sets.begin(), sets.end(),
             [](const SetValue* a, const SetValue* b) { return a->size() < b->size(); });
   for (const auto& m : *sets[0]) {
-    bool everywhere = std::all_of(sets.begin() + 1, sets.end(),
-                                  [&](const SetValue* s) { return s == sets[0] || s->contains(m); });
+    bool everywhere = std::all_of(sets.begin() + 1, sets.end(), [&](const SetValue* s) {
+      return s == sets[0] || s->contains(m);
+    });
     if (!everywhere) continue;
     out.push_back(&m);
     if (limit != 0 && out.size() >= limit) break;
@@ -72,8 +73,8 @@ void SInterGeneric(CommandContext& ctx, ArgList keys, std::string_view dst, bool
                    bool cardinality_only, size_t limit) {
   std::vector<const SetValue*> sets;
   if (!LookupSets(ctx, keys, &sets)) return;
-  bool any_empty = std::any_of(sets.begin(), sets.end(),
-                               [](const SetValue* s) { return s == nullptr; });
+  bool any_empty =
+      std::any_of(sets.begin(), sets.end(), [](const SetValue* s) { return s == nullptr; });
   std::vector<const std::string*> members;
   if (!any_empty) members = Intersect(sets, cardinality_only ? limit : 0);
   if (cardinality_only) return ctx.rb.Integer(static_cast<int64_t>(members.size()));
@@ -129,8 +130,7 @@ void CmdSInterCard(CommandContext& ctx, ArgList args) {
       return ctx.rb.Error(resp::kSyntaxErr);
     }
   }
-  SInterGeneric(ctx, args.subspan(2, keys_end - 2), {}, false, true,
-                static_cast<size_t>(limit));
+  SInterGeneric(ctx, args.subspan(2, keys_end - 2), {}, false, true, static_cast<size_t>(limit));
 }
 
 // Keys of SINTERCARD: args[2 .. 2+numkeys), clamped to the arguments present (the handler
@@ -161,9 +161,7 @@ void CmdSUnion(CommandContext& ctx, ArgList args) {
 void CmdSDiff(CommandContext& ctx, ArgList args) {
   UnionDiffGeneric(ctx, args.subspan(1), SetOp::kDiff);
 }
-void CmdSUnionStore(CommandContext& ctx, ArgList args) {
-  UnionDiffStore(ctx, args, SetOp::kUnion);
-}
+void CmdSUnionStore(CommandContext& ctx, ArgList args) { UnionDiffStore(ctx, args, SetOp::kUnion); }
 void CmdSDiffStore(CommandContext& ctx, ArgList args) { UnionDiffStore(ctx, args, SetOp::kDiff); }
 
 }  // namespace

@@ -47,13 +47,22 @@ TEST_F(SetFamilyTest, EmptiedSetIsDeleted) {
 
 TEST_F(SetFamilyTest, WrongType) {
   Run({"set", "str", "x"});
-  for (auto cmd : std::vector<std::vector<std::string_view>>{
-           {"sadd", "str", "a"},      {"srem", "str", "a"},   {"sismember", "str", "a"},
-           {"smismember", "str", "a"}, {"smembers", "str"},    {"scard", "str"},
-           {"spop", "str"},           {"spop", "str", "2"},   {"srandmember", "str"},
-           {"srandmember", "str", "2"}, {"sinter", "str"},     {"sunion", "str"},
-           {"sdiff", "str"},          {"sscan", "str", "0"},  {"smove", "str", "d", "a"},
-           {"sintercard", "1", "str"}}) {
+  for (auto cmd : std::vector<std::vector<std::string_view>>{{"sadd", "str", "a"},
+                                                             {"srem", "str", "a"},
+                                                             {"sismember", "str", "a"},
+                                                             {"smismember", "str", "a"},
+                                                             {"smembers", "str"},
+                                                             {"scard", "str"},
+                                                             {"spop", "str"},
+                                                             {"spop", "str", "2"},
+                                                             {"srandmember", "str"},
+                                                             {"srandmember", "str", "2"},
+                                                             {"sinter", "str"},
+                                                             {"sunion", "str"},
+                                                             {"sdiff", "str"},
+                                                             {"sscan", "str", "0"},
+                                                             {"smove", "str", "d", "a"},
+                                                             {"sintercard", "1", "str"}}) {
     EXPECT_EQ(Run(cmd), Err(kWrongType)) << cmd[0];
   }
 }
@@ -172,8 +181,7 @@ TEST_F(SetFamilyTest, SInterCard) {
   EXPECT_EQ(Run({"sintercard", "x", "a"}), Err("ERR numkeys should be greater than 0"));
   EXPECT_EQ(Run({"sintercard", "3", "a", "b"}),
             Err("ERR Number of keys can't be greater than number of args"));
-  EXPECT_EQ(Run({"sintercard", "2", "a", "b", "limit", "-1"}),
-            Err("ERR LIMIT can't be negative"));
+  EXPECT_EQ(Run({"sintercard", "2", "a", "b", "limit", "-1"}), Err("ERR LIMIT can't be negative"));
   EXPECT_EQ(Run({"sintercard", "2", "a", "b", "limit"}), Err(resp::kSyntaxErr));
   EXPECT_EQ(Run({"sintercard", "1", "a", "b"}), Err(resp::kSyntaxErr));
 }

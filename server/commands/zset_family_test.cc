@@ -1,5 +1,6 @@
-#include "server/commands/test_util.h"
 #include "server/commands/zset_family.h"
+
+#include "server/commands/test_util.h"
 #include "server/resp/errors.h"
 
 namespace kv {
@@ -156,8 +157,7 @@ TEST_F(ZSetFamilyTest, RangeByLex) {
             Err("ERR syntax error, WITHSCORES not supported in combination with BYLEX"));
   EXPECT_EQ(Run({"zrangebylex", "l", "-", "+", "withscores"}),
             Err("ERR syntax error, WITHSCORES not supported in combination with BYLEX"));
-  EXPECT_EQ(Run({"zrangebylex", "l", "a", "+"}),
-            Err("ERR min or max not valid string range item"));
+  EXPECT_EQ(Run({"zrangebylex", "l", "a", "+"}), Err("ERR min or max not valid string range item"));
 }
 
 TEST_F(ZSetFamilyTest, RangeStore) {
@@ -241,19 +241,16 @@ TEST_F(ZSetFamilyTest, UnionInterStore) {
   Run({"zadd", "b", "10", "y", "20", "z"});
   Run({"sadd", "s", "y", "w"});
   EXPECT_EQ(Run({"zunionstore", "d", "2", "a", "b"}), Int(3));
-  EXPECT_EQ(Run({"zrange", "d", "0", "-1", "withscores"}),
-            Arr({"x", "1", "y", "12", "z", "20"}));
+  EXPECT_EQ(Run({"zrange", "d", "0", "-1", "withscores"}), Arr({"x", "1", "y", "12", "z", "20"}));
   EXPECT_EQ(Run({"zinterstore", "d", "2", "a", "b", "weights", "2", "3"}), Int(1));
   EXPECT_EQ(Run({"zscore", "d", "y"}), Bulk("34"));
   EXPECT_EQ(Run({"zinterstore", "d", "3", "a", "b", "s", "aggregate", "max"}), Int(1));
   EXPECT_EQ(Run({"zscore", "d", "y"}), Bulk("10"));
   EXPECT_EQ(Run({"zunionstore", "d", "2", "a", "s", "aggregate", "min"}), Int(3));
-  EXPECT_EQ(Run({"zrange", "d", "0", "-1", "withscores"}),
-            Arr({"w", "1", "x", "1", "y", "1"}));
+  EXPECT_EQ(Run({"zrange", "d", "0", "-1", "withscores"}), Arr({"w", "1", "x", "1", "y", "1"}));
   EXPECT_EQ(Run({"zinterstore", "d", "2", "a", "nope"}), Int(0));
   EXPECT_EQ(Run({"zcard", "d"}), Int(0));
-  EXPECT_EQ(Run({"zunion", "2", "a", "b", "withscores"}),
-            Arr({"x", "1", "y", "12", "z", "20"}));
+  EXPECT_EQ(Run({"zunion", "2", "a", "b", "withscores"}), Arr({"x", "1", "y", "12", "z", "20"}));
   EXPECT_EQ(Run({"zinter", "2", "a", "b"}), Arr({"y"}));
   EXPECT_EQ(Run({"zdiff", "2", "a", "b", "withscores"}), Arr({"x", "1"}));
   EXPECT_EQ(Run({"zdiffstore", "d", "2", "b", "a"}), Int(1));
@@ -293,11 +290,17 @@ TEST_F(ZSetFamilyTest, Scan) {
 
 TEST_F(ZSetFamilyTest, WrongType) {
   Run({"sadd", "s", "x"});
-  for (auto cmd : std::vector<std::vector<std::string_view>>{
-           {"zrem", "s", "a"},          {"zscore", "s", "a"},      {"zmscore", "s", "a"},
-           {"zincrby", "s", "1", "a"},  {"zcard", "s"},            {"zrevrank", "s", "a"},
-           {"zrange", "s", "0", "1"},   {"zlexcount", "s", "-", "+"}, {"zpopmax", "s"},
-           {"zscan", "s", "0"},         {"zrangestore", "d", "s", "0", "1"}}) {
+  for (auto cmd : std::vector<std::vector<std::string_view>>{{"zrem", "s", "a"},
+                                                             {"zscore", "s", "a"},
+                                                             {"zmscore", "s", "a"},
+                                                             {"zincrby", "s", "1", "a"},
+                                                             {"zcard", "s"},
+                                                             {"zrevrank", "s", "a"},
+                                                             {"zrange", "s", "0", "1"},
+                                                             {"zlexcount", "s", "-", "+"},
+                                                             {"zpopmax", "s"},
+                                                             {"zscan", "s", "0"},
+                                                             {"zrangestore", "d", "s", "0", "1"}}) {
     EXPECT_EQ(Run(cmd), Err(kWrongType)) << cmd[0];
   }
 }

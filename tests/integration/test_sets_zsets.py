@@ -1,15 +1,18 @@
-#!/usr/bin/env python3
-"""Differential check of the set and sorted set commands: kv-server against Debian's redis-server.
+"""Set and sorted set commands, kv-server against redis-server 7.0, command by command.
 
-Usage: diff_sets_zsets.py KV_PORT REDIS_PORT
-Both servers must be started with --databases 1024: each case runs in its own database (SELECT n),
-so cases never see each other's keys. Every case runs in RESP2 and again in RESP3 (HELLO 3).
-Replies are compared byte for byte after an optional normalisation: 'sorted' sorts unordered set
-replies, 'scan' sorts the members of an SSCAN/ZSCAN page, 'shape' compares only the reply type and
-length (random picks). Prints each difference and 'N passed, N failed'.
+Each case is a list of commands run in a database of its own (both servers start with
+--databases 1024), once in RESP2 and once in RESP3 (HELLO 3). Replies must be byte-identical
+after an optional normalisation named by a trailing word: "sorted" sorts an unordered set reply,
+"scan" sorts the members of an SSCAN/ZSCAN page, "shape" compares only the reply type and
+length (random picks: SPOP, SRANDMEMBER, ZRANDMEMBER).
+
+Also runnable by hand against two running servers (both with --databases 1024):
+    /usr/bin/python3 test_sets_zsets.py KV_PORT REDIS_PORT
 """
 import socket
 import sys
+
+import pytest
 
 
 def encode(args):
@@ -299,28 +302,58 @@ CASES = [
 ]
 
 
+
+def run_case(kv_port, redis_port, proto, index):
+    """Runs CASES[index] on both servers; returns the differences as text lines."""
+    diffs = []
+    conns = [Conn(kv_port), Conn(redis_port)]
+    try:
+        for c in conns:
+            c.cmd("HELLO", str(proto))
+            c.cmd("SELECT", str((proto - 2) * len(CASES) + index + 1))
+        for cmd in CASES[index]:
+            mode = None
+            if cmd[-1] in ("sorted", "shape", "scan"):
+                cmd, mode = cmd[:-1], cmd[-1]
+            got, want = (normalise(c.cmd(*cmd), mode) for c in conns)
+            if got != want:
+                diffs.append("RESP%d %s\n  kv:    %r\n  redis: %r" % (proto, cmd, got, want))
+    finally:
+        for c in conns:
+            c.sock.close()
+    return diffs
+
+
+@pytest.fixture(scope="module")
+def servers(request):
+    from conftest import make_server
+    started = []
+    try:
+        for kind in ("kv", "redis"):
+            started.append(make_server(request.config, kind, ["--databases", "1024"]))
+        yield started[0].port, started[1].port
+    finally:
+        for s in started:
+            s.cleanup()
+
+
+@pytest.mark.parametrize("proto", [2, 3])
+@pytest.mark.parametrize("index", range(len(CASES)))
+def test_case(servers, proto, index):
+    diffs = run_case(servers[0], servers[1], proto, index)
+    assert not diffs, "\n".join(diffs)
+
+
 def main():
     kv_port, redis_port = int(sys.argv[1]), int(sys.argv[2])
-    passed = failed = 0
+    failed = 0
     for proto in (2, 3):
-        for i, case in enumerate(CASES):
-            conns = [Conn(kv_port), Conn(redis_port)]
-            for c in conns:
-                c.cmd("HELLO", str(proto))
-                c.cmd("SELECT", str((proto - 2) * len(CASES) + i + 1))
-            for cmd in case:
-                mode = None
-                if cmd[-1] in ("sorted", "shape", "scan"):
-                    cmd, mode = cmd[:-1], cmd[-1]
-                got, want = (normalise(c.cmd(*cmd), mode) for c in conns)
-                if got == want:
-                    passed += 1
-                else:
-                    failed += 1
-                    print("RESP%d case %d %s\n  kv:    %r\n  redis: %r" % (proto, i, cmd, got, want))
-            for c in conns:
-                c.sock.close()
-    print("%d passed, %d failed" % (passed, failed))
+        for i in range(len(CASES)):
+            diffs = run_case(kv_port, redis_port, proto, i)
+            for d in diffs:
+                print("case %d %s" % (i, d))
+            failed += bool(diffs)
+    print("%d passed, %d failed" % (2 * len(CASES) - failed, failed))
     return 1 if failed else 0
 
 
