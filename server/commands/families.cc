@@ -4,6 +4,7 @@ namespace kv {
 
 void RegisterConnectionFamily(CommandRegistry& r);
 void RegisterStringFamily(CommandRegistry& r);
+void RegisterGenericFamily(CommandRegistry& r);
 void RegisterSetFamily(CommandRegistry& r);
 void RegisterZSetFamily(CommandRegistry& r);
 
@@ -11,6 +12,7 @@ void RegisterZSetFamily(CommandRegistry& r);
 void RegisterAllFamilies(CommandRegistry& r) {
   RegisterConnectionFamily(r);
   RegisterStringFamily(r);
+  RegisterGenericFamily(r);
   RegisterSetFamily(r);
   RegisterZSetFamily(r);
 }
