@@ -21,8 +21,6 @@
 
 namespace kv {
 
-inline constexpr std::string_view kInvalidCursorErr = "ERR invalid cursor";
-
 // Redis's parseScanCursorOrReply: strtoul rules (no leading space, no trailing bytes, no overflow).
 inline std::optional<uint64_t> ParseScanCursor(std::string_view s) {
   std::string buf(s);

@@ -12,11 +12,6 @@
 namespace kv {
 namespace {
 
-inline constexpr std::string_view kNumKeysErr = "ERR numkeys should be greater than 0";
-inline constexpr std::string_view kNumKeysArgsErr =
-    "ERR Number of keys can't be greater than number of args";
-inline constexpr std::string_view kLimitNegativeErr = "ERR LIMIT can't be negative";
-
 enum class SetOp { kUnion, kDiff };
 
 // Looks up every key: absent keys are nullptr. Replies WRONGTYPE and returns false when one
@@ -117,14 +112,14 @@ void CmdSInterStore(CommandContext& ctx, ArgList args) {
 // SINTERCARD numkeys key [key ...] [LIMIT limit]
 void CmdSInterCard(CommandContext& ctx, ArgList args) {
   auto numkeys = ParseInt64(args[1]);
-  if (!numkeys || *numkeys < 1) return ctx.rb.Error(kNumKeysErr);
-  if (*numkeys > static_cast<int64_t>(args.size()) - 2) return ctx.rb.Error(kNumKeysArgsErr);
+  if (!numkeys || *numkeys < 1) return ctx.rb.Error(resp::kNumKeysErr);
+  if (*numkeys > static_cast<int64_t>(args.size()) - 2) return ctx.rb.Error(resp::kNumKeysArgsErr);
   size_t keys_end = 2 + static_cast<size_t>(*numkeys);
   int64_t limit = 0;
   for (size_t i = keys_end; i < args.size(); ++i) {
     if (EqualsIgnoreCase(args[i], "limit") && i + 1 < args.size()) {
       auto v = ParseInt64(args[++i]);
-      if (!v || *v < 0) return ctx.rb.Error(kLimitNegativeErr);
+      if (!v || *v < 0) return ctx.rb.Error(resp::kLimitNegativeErr);
       limit = *v;
     } else {
       return ctx.rb.Error(resp::kSyntaxErr);

@@ -180,9 +180,7 @@ void SRandMemberWithCount(CommandContext& ctx, ArgList args) {
   auto count = ParseInt64(args[2]);
   if (!count) return ctx.rb.Error(resp::kNotIntegerErr);
   if (*count == std::numeric_limits<int64_t>::min()) {
-    return ctx.rb.Error(
-        "ERR value is out of range, value must between -9223372036854775807 and "
-        "9223372036854775807");
+    return ctx.rb.Error(resp::kLongRangeErr);
   }
   bool wrong = false;
   Entry* e = FindTyped(ctx, args[1], ValueType::kSet, &wrong);
@@ -240,7 +238,7 @@ void CmdSMove(CommandContext& ctx, ArgList args) {
 }
 
 void CmdSScan(CommandContext& ctx, ArgList args) {
-  if (!ParseScanCursor(args[2])) return ctx.rb.Error(kInvalidCursorErr);
+  if (!ParseScanCursor(args[2])) return ctx.rb.Error(resp::kInvalidCursorErr);
   bool wrong = false;
   Entry* e = FindTyped(ctx, args[1], ValueType::kSet, &wrong);
   if (wrong) return;

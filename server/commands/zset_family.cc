@@ -48,16 +48,6 @@ void StoreZSet(CommandContext& ctx, std::string_view dst, ZSet result) {
 
 namespace {
 
-inline constexpr std::string_view kZAddXxNxErr =
-    "ERR XX and NX options at the same time are not compatible";
-inline constexpr std::string_view kZAddGtLtNxErr =
-    "ERR GT, LT, and/or NX options at the same time are not compatible";
-inline constexpr std::string_view kZAddIncrPairErr =
-    "ERR INCR option supports a single increment-element pair";
-inline constexpr std::string_view kNumKeysErr = "ERR numkeys should be greater than 0";
-inline constexpr std::string_view kLongRangeErr =
-    "ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807";
-
 // ZADD key [NX|XX] [GT|LT] [CH] [INCR] score member [score member ...], and ZINCRBY key incr
 // member (which Redis runs through the same parser with INCR set, so "ZINCRBY k nx m" is a
 // syntax error there too).
@@ -87,11 +77,11 @@ void ZAddGeneric(CommandContext& ctx, ArgList args, bool incr_command) {
   size_t rest = args.size() - idx;
   if (rest == 0 || rest % 2 != 0) return ctx.rb.Error(resp::kSyntaxErr);
   size_t pairs = rest / 2;
-  if (opt.nx && opt.xx) return ctx.rb.Error(kZAddXxNxErr);
+  if (opt.nx && opt.xx) return ctx.rb.Error(resp::kZAddXxNxErr);
   if ((opt.gt && opt.nx) || (opt.lt && opt.nx) || (opt.gt && opt.lt)) {
-    return ctx.rb.Error(kZAddGtLtNxErr);
+    return ctx.rb.Error(resp::kZAddGtLtNxErr);
   }
-  if (opt.incr && pairs > 1) return ctx.rb.Error(kZAddIncrPairErr);
+  if (opt.incr && pairs > 1) return ctx.rb.Error(resp::kZAddIncrPairErr);
   // Every score is parsed before anything changes: the command applies fully or not at all.
   std::vector<double> scores(pairs);
   for (size_t j = 0; j < pairs; ++j) {
@@ -118,7 +108,7 @@ void ZAddGeneric(CommandContext& ctx, ArgList args, bool incr_command) {
       if (res.nan) {
         // Only an increment can make NaN, so the key existed: nothing to clean up.
         ctx.MarkDirty(static_cast<uint64_t>(added + updated));
-        return ctx.rb.Error(kZNanErr);
+        return ctx.rb.Error(resp::kZNanErr);
       }
       added += res.added ? 1 : 0;
       updated += res.updated ? 1 : 0;
@@ -250,7 +240,7 @@ void PopGeneric(CommandContext& ctx, ArgList args, bool max) {
 // replies [key, [[member, score], ...]], or a null array when every key is empty.
 void CmdZMPop(CommandContext& ctx, ArgList args) {
   auto numkeys = ParseInt64(args[1]);
-  if (!numkeys || *numkeys < 1) return ctx.rb.Error(kNumKeysErr);
+  if (!numkeys || *numkeys < 1) return ctx.rb.Error(resp::kNumKeysErr);
   if (*numkeys >= static_cast<int64_t>(args.size()) - 2) return ctx.rb.Error(resp::kSyntaxErr);
   size_t where = 2 + static_cast<size_t>(*numkeys);
   bool max = false;
@@ -263,7 +253,7 @@ void CmdZMPop(CommandContext& ctx, ArgList args) {
   for (size_t j = where + 1; j < args.size(); ++j) {
     if (count == -1 && EqualsIgnoreCase(args[j], "count") && j + 1 < args.size()) {
       auto v = ParseInt64(args[++j]);
-      if (!v || *v < 1) return ctx.rb.Error("ERR count should be greater than 0");
+      if (!v || *v < 1) return ctx.rb.Error(resp::kCountPositiveErr);
       count = *v;
     } else {
       return ctx.rb.Error(resp::kSyntaxErr);
@@ -295,7 +285,7 @@ void CmdZRandMember(CommandContext& ctx, ArgList args) {
   }
   auto count = ParseIntOrReply(ctx, args[2]);
   if (!count) return;
-  if (*count == std::numeric_limits<int64_t>::min()) return ctx.rb.Error(kLongRangeErr);
+  if (*count == std::numeric_limits<int64_t>::min()) return ctx.rb.Error(resp::kLongRangeErr);
   bool withscores = false;
   if (args.size() > 4 || (args.size() == 4 && !EqualsIgnoreCase(args[3], "withscores"))) {
     return ctx.rb.Error(resp::kSyntaxErr);
@@ -303,7 +293,7 @@ void CmdZRandMember(CommandContext& ctx, ArgList args) {
   if (args.size() == 4) {
     withscores = true;
     constexpr int64_t kHalf = std::numeric_limits<int64_t>::max() / 2;
-    if (*count < -kHalf || *count > kHalf) return ctx.rb.Error("ERR value is out of range");
+    if (*count < -kHalf || *count > kHalf) return ctx.rb.Error(resp::kValueOutOfRangeErr);
   }
   ZSet* zs = FindZSet(ctx, args[1], &wrong);
   if (wrong) return;
@@ -341,7 +331,7 @@ void CmdZPopMax(CommandContext& ctx, ArgList args) { PopGeneric(ctx, args, true)
 // ZSCAN key cursor [MATCH pattern] [COUNT count]: see collection_scan.h. Scores are bulk strings
 // in both protocols, as in Redis.
 void CmdZScan(CommandContext& ctx, ArgList args) {
-  if (!ParseScanCursor(args[2])) return ctx.rb.Error(kInvalidCursorErr);
+  if (!ParseScanCursor(args[2])) return ctx.rb.Error(resp::kInvalidCursorErr);
   bool wrong = false;
   ZSet* zs = FindZSet(ctx, args[1], &wrong);
   if (wrong) return;

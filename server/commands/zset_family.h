@@ -14,9 +14,6 @@
 
 namespace kv {
 
-inline constexpr std::string_view kZNanErr = "ERR resulting score is not a number (NaN)";
-inline constexpr std::string_view kZWeightNotFloatErr = "ERR weight value is not a float";
-
 // A (member, score) pair viewing a ZSet's member bytes; valid until the ZSet is modified.
 using ZView = std::pair<std::string_view, double>;
 

@@ -11,11 +11,6 @@
 namespace kv {
 namespace {
 
-inline constexpr std::string_view kLimitOnlyByErr =
-    "ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX";
-inline constexpr std::string_view kWithScoresByLexErr =
-    "ERR syntax error, WITHSCORES not supported in combination with BYLEX";
-
 enum class RangeType { kAuto, kRank, kScore, kLex };
 enum class Direction { kAuto, kForward, kReverse };
 
@@ -52,8 +47,8 @@ void RangeGeneric(CommandContext& ctx, ArgList args, size_t first, bool store, R
   }
   if (dir == Direction::kAuto) dir = Direction::kForward;
   if (type == RangeType::kAuto) type = RangeType::kRank;
-  if (limit != -1 && type == RangeType::kRank) return ctx.rb.Error(kLimitOnlyByErr);
-  if (withscores && type == RangeType::kLex) return ctx.rb.Error(kWithScoresByLexErr);
+  if (limit != -1 && type == RangeType::kRank) return ctx.rb.Error(resp::kZLimitOnlyByErr);
+  if (withscores && type == RangeType::kLex) return ctx.rb.Error(resp::kZWithScoresByLexErr);
   bool reverse = dir == Direction::kReverse;
   // The BY* forms take [max, min] when reversed.
   if (reverse && type != RangeType::kRank) std::swap(min_idx, max_idx);

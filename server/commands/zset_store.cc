@@ -135,7 +135,7 @@ void ZSetOpGeneric(CommandContext& ctx, ArgList args, size_t nk, bool store, ZSe
       ++j;
       for (size_t i = 0; i < n; ++i, ++j) {
         auto w = ParseDouble(args[j]);
-        if (!w) return ctx.rb.Error(kZWeightNotFloatErr);
+        if (!w) return ctx.rb.Error(resp::kZWeightNotFloatErr);
         src[i].weight = *w;
       }
     } else if (op != ZSetOp::kDiff && !cardinality_only && remaining >= 2 &&
@@ -156,7 +156,7 @@ void ZSetOpGeneric(CommandContext& ctx, ArgList args, size_t nk, bool store, ZSe
       ++j;
     } else if (cardinality_only && remaining >= 2 && EqualsIgnoreCase(a, "limit")) {
       auto v = ParseInt64(args[j + 1]);
-      if (!v || *v < 0) return ctx.rb.Error("ERR LIMIT can't be negative");
+      if (!v || *v < 0) return ctx.rb.Error(resp::kLimitNegativeErr);
       limit = *v;
       j += 2;
     } else {
