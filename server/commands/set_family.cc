@@ -240,20 +240,26 @@ void CmdSMove(CommandContext& ctx, ArgList args) {
 }
 
 void CmdSScan(CommandContext& ctx, ArgList args) {
-  if (!ParseScanCursor(args[2])) return ctx.rb.Error(resp::kInvalidCursorErr);
+  auto cursor = ParseScanCursor(args[2]);
+  if (!cursor) return ctx.rb.Error(resp::kInvalidCursorErr);
   bool wrong = false;
   Entry* e = FindTyped(ctx, args[1], ValueType::kSet, &wrong);
   if (wrong) return;
   ScanOptions opt;
   if (e != nullptr && !ParseScanOptionsOrReply(ctx, args, 3, &opt)) return;
   std::vector<std::string_view> out;
+  uint64_t next = 0;
   if (e != nullptr) {
-    for (const auto& m : e->value.set()) {
-      if (opt.Matches(m)) out.push_back(m);
-    }
+    const SetValue& set = e->value.set();
+    next = ScanPage(
+        *cursor, opt, set.size(),
+        [&set](auto&& fn) {
+          for (const auto& m : set) fn(m, std::string_view(m));
+        },
+        &out);
   }
   ctx.rb.ArrayHeader(2);
-  ctx.rb.Bulk("0");
+  ctx.rb.Bulk(std::to_string(next));
   ctx.rb.BulkArray(out);
 }
 

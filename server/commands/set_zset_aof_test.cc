@@ -57,21 +57,20 @@ TEST_F(SetZSetAofTest, NoOpsAreNotLogged) {
   Run({"sadd", "s", "a"});
   Run({"zadd", "z", "1", "a"});
   Run({"set", "str", "x"});
-  for (auto cmd : std::vector<std::vector<std::string_view>>{
-           {"sadd", "s", "a"},
-           {"srem", "s", "zz"},
-           {"srem", "nope", "a"},
-           {"smove", "s", "d", "zz"},
-           {"sinterstore", "d", "nope"},
-           {"zadd", "z", "1", "a"},
-           {"zadd", "z", "nx", "5", "a"},
-           {"zadd", "z", "xx", "5", "b"},
-           {"zrem", "z", "zz"},
-           {"zremrangebyscore", "z", "5", "10"},
-           {"zpopmin", "nope"},
-           {"zunionstore", "d", "1", "nope"},
-           {"zadd", "str", "1", "a"},
-           {"sadd", "str", "a"}}) {
+  for (auto cmd : std::vector<std::vector<std::string_view>>{{"sadd", "s", "a"},
+                                                             {"srem", "s", "zz"},
+                                                             {"srem", "nope", "a"},
+                                                             {"smove", "s", "d", "zz"},
+                                                             {"sinterstore", "d", "nope"},
+                                                             {"zadd", "z", "1", "a"},
+                                                             {"zadd", "z", "nx", "5", "a"},
+                                                             {"zadd", "z", "xx", "5", "b"},
+                                                             {"zrem", "z", "zz"},
+                                                             {"zremrangebyscore", "z", "5", "10"},
+                                                             {"zpopmin", "nope"},
+                                                             {"zunionstore", "d", "1", "nope"},
+                                                             {"zadd", "str", "1", "a"},
+                                                             {"sadd", "str", "a"}}) {
     log_.records.clear();
     Run(cmd);
     EXPECT_TRUE(log_.records.empty()) << cmd[0] << " " << cmd[1];

@@ -331,20 +331,23 @@ void CmdZPopMax(CommandContext& ctx, ArgList args) { PopGeneric(ctx, args, true)
 // ZSCAN key cursor [MATCH pattern] [COUNT count]: see collection_scan.h. Scores are bulk strings
 // in both protocols, as in Redis.
 void CmdZScan(CommandContext& ctx, ArgList args) {
-  if (!ParseScanCursor(args[2])) return ctx.rb.Error(resp::kInvalidCursorErr);
+  auto cursor = ParseScanCursor(args[2]);
+  if (!cursor) return ctx.rb.Error(resp::kInvalidCursorErr);
   bool wrong = false;
   ZSet* zs = FindZSet(ctx, args[1], &wrong);
   if (wrong) return;
   ScanOptions opt;
   if (zs != nullptr && !ParseScanOptionsOrReply(ctx, args, 3, &opt)) return;
   std::vector<ZView> out;
+  uint64_t next = 0;
   if (zs != nullptr) {
-    zs->ForEach([&](std::string_view m, double s) {
-      if (opt.Matches(m)) out.emplace_back(m, s);
-    });
+    next = ScanPage(
+        *cursor, opt, zs->size(),
+        [zs](auto&& fn) { zs->ForEach([&](std::string_view m, double s) { fn(m, ZView(m, s)); }); },
+        &out);
   }
   ctx.rb.ArrayHeader(2);
-  ctx.rb.Bulk("0");
+  ctx.rb.Bulk(std::to_string(next));
   ctx.rb.ArrayHeader(out.size() * 2);
   for (const auto& [m, s] : out) {
     ctx.rb.Bulk(m);

@@ -288,6 +288,15 @@ TEST_F(ZSetFamilyTest, Scan) {
   EXPECT_EQ(Run({"zscan", "z", "0", "count", "0"}), Err(resp::kSyntaxErr));
 }
 
+TEST_F(ZSetFamilyTest, ScanLargeSetPages) {
+  for (int i = 0; i < 500; ++i) Run({"zadd", "big", std::to_string(i), "m" + std::to_string(i)});
+  std::string first = Run({"zscan", "big", "0", "count", "5"});
+  EXPECT_NE(first.substr(0, 11), "*2\r\n$1\r\n0\r\n");  // a real cursor, not the end
+  // One page with a huge COUNT returns every pair, score after member.
+  std::string all = Run({"zscan", "big", "0", "count", "100000", "match", "m42"});
+  EXPECT_EQ(all, "*2\r\n$1\r\n0\r\n" + Arr({"m42", "42"}));
+}
+
 TEST_F(ZSetFamilyTest, WrongType) {
   Run({"sadd", "s", "x"});
   for (auto cmd : std::vector<std::vector<std::string_view>>{{"zrem", "s", "a"},
