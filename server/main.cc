@@ -10,6 +10,7 @@
 #include <random>
 
 #include "server/base/clock.h"
+#include "server/commands/blocking.h"
 #include "server/commands/command_registry.h"
 #include "server/commands/dispatcher.h"
 #include "server/commands/server_state.h"
@@ -59,6 +60,7 @@ int main(int argc, char** argv) {
   state.start_time_ms = kv::UnixMillis();
   state.run_id = RandomRunId();
   kv::RegisterAllFamilies(state.commands);
+  kv::InstallBlocking(state);
   kv::Dispatcher dispatcher(state);
 
   kv::net::Server server(dispatcher, static_cast<size_t>(config.GetInt("io-threads")));
