@@ -7,6 +7,8 @@ void RegisterStringFamily(CommandRegistry& r);
 void RegisterGenericFamily(CommandRegistry& r);
 void RegisterListFamily(CommandRegistry& r);
 void RegisterHashFamily(CommandRegistry& r);
+void RegisterSetFamily(CommandRegistry& r);
+void RegisterZSetFamily(CommandRegistry& r);
 void RegisterClientFamily(CommandRegistry& r);
 void RegisterConfigFamily(CommandRegistry& r);
 void RegisterInfoFamily(CommandRegistry& r);
@@ -20,6 +22,8 @@ void RegisterAllFamilies(CommandRegistry& r) {
   RegisterGenericFamily(r);
   RegisterListFamily(r);
   RegisterHashFamily(r);
+  RegisterSetFamily(r);
+  RegisterZSetFamily(r);
   RegisterClientFamily(r);
   RegisterConfigFamily(r);
   RegisterInfoFamily(r);
