@@ -12,7 +12,9 @@
 #include "server/base/clock.h"
 #include "server/commands/command_registry.h"
 #include "server/commands/dispatcher.h"
+#include "server/commands/pubsub.h"
 #include "server/commands/server_state.h"
+#include "server/commands/transactions.h"
 #include "server/config/config.h"
 #include "server/net/server.h"
 
@@ -59,6 +61,8 @@ int main(int argc, char** argv) {
   state.start_time_ms = kv::UnixMillis();
   state.run_id = RandomRunId();
   kv::RegisterAllFamilies(state.commands);
+  kv::InstallTransactions(state);
+  kv::InstallPubSub(state);
   kv::Dispatcher dispatcher(state);
 
   kv::net::Server server(dispatcher, static_cast<size_t>(config.GetInt("io-threads")));

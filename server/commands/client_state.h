@@ -10,6 +10,11 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <utility>
+#include <vector>
+
+#include "server/commands/multi_state.h"
+#include "server/commands/pubsub_state.h"
 
 namespace kv {
 
@@ -57,6 +62,23 @@ struct ClientState {
   std::string name;
   std::string lib_name;
   std::string lib_ver;
+
+  MultiState multi;   // MULTI queue and WATCHed keys
+  PubSubState pubsub; // SUBSCRIBE / PSUBSCRIBE state
+
+  // Cleanups for modules that keep a pointer to this client elsewhere (WATCH, pub/sub, blocked
+  // list waiters): each runs once, when the connection closes (on its I/O thread) or at the
+  // latest when this state is destroyed. Register from the client's own thread, once per module.
+  std::vector<std::function<void(ClientState&)>> on_close;
+  void RunCloseHooks() {
+    auto hooks = std::exchange(on_close, {});
+    for (auto& hook : hooks) hook(*this);
+  }
+
+  ClientState() = default;
+  ClientState(const ClientState&) = delete;
+  ClientState& operator=(const ClientState&) = delete;
+  ~ClientState() { RunCloseHooks(); }
 };
 
 }  // namespace kv

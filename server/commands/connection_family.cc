@@ -8,6 +8,13 @@ namespace {
 
 void CmdPing(CommandContext& ctx, ArgList args) {
   if (args.size() > 2) return ctx.rb.Error(resp::WrongNumArgsError("ping"));
+  if (ctx.client.pubsub.count() > 0 && !ctx.client.resp3) {
+    // Redis's subscribed-mode PING in RESP2: a two-element array, so it cannot be mistaken for a
+    // message.
+    ctx.rb.ArrayHeader(2);
+    ctx.rb.Bulk("pong");
+    return ctx.rb.Bulk(args.size() == 2 ? args[1] : "");
+  }
   if (args.size() == 2) return ctx.rb.Bulk(args[1]);
   ctx.rb.SimpleString("PONG");
 }
@@ -121,8 +128,9 @@ void RegisterConnectionFamily(CommandRegistry& r) {
   r.Add({"echo", 2, kFast | kLoading, 0, 0, 0, CmdEcho});
   r.Add({"select", 2, kFast | kLoading, 0, 0, 0, CmdSelect});
   r.Add({"quit", -1, kFast | kNoAuth | kPubSub | kLoading | kNoMulti, 0, 0, 0, CmdQuit});
-  r.Add({"auth", -2, kFast | kNoAuth | kLoading | kNoMulti, 0, 0, 0, CmdAuth});
-  r.Add({"hello", -1, kFast | kNoAuth | kLoading | kNoMulti, 0, 0, 0, CmdHello});
+  // AUTH and HELLO are queued inside MULTI, as in Redis 7.
+  r.Add({"auth", -2, kFast | kNoAuth | kLoading, 0, 0, 0, CmdAuth});
+  r.Add({"hello", -1, kFast | kNoAuth | kLoading, 0, 0, 0, CmdHello});
 }
 
 }  // namespace kv

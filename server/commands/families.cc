@@ -4,11 +4,15 @@ namespace kv {
 
 void RegisterConnectionFamily(CommandRegistry& r);
 void RegisterStringFamily(CommandRegistry& r);
+void RegisterMultiFamily(CommandRegistry& r);
+void RegisterPubSubFamily(CommandRegistry& r);
 
 // Explicit, in one place: no static initialisers decide what the table holds.
 void RegisterAllFamilies(CommandRegistry& r) {
   RegisterConnectionFamily(r);
   RegisterStringFamily(r);
+  RegisterMultiFamily(r);
+  RegisterPubSubFamily(r);
 }
 
 }  // namespace kv

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,9 @@
 #include "server/db/keyspace.h"
 
 namespace kv {
+
+class WatchRegistry;   // transactions.h
+class PubSubRegistry;  // pubsub.h
 
 struct ServerStats {
   std::atomic<uint64_t> connections_received{0};
@@ -43,6 +47,9 @@ struct ServerState {
   std::atomic<WriteLog*> write_log{nullptr};
   // Told about every key a write command modified (WATCH, blocked clients). Filled at start-up.
   std::vector<KeyObserver*> key_observers;
+  // Installed at start-up by InstallTransactions / InstallPubSub; null in a bare ServerState.
+  std::shared_ptr<WatchRegistry> watches;
+  std::shared_ptr<PubSubRegistry> pubsub;
   // Asks the process to shut down gracefully (SHUTDOWN, admin Shutdown, SIGTERM).
   std::function<void()> request_shutdown;
   int64_t start_time_ms = 0;

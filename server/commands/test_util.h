@@ -12,14 +12,20 @@
 
 #include "server/commands/command_registry.h"
 #include "server/commands/dispatcher.h"
+#include "server/commands/pubsub.h"
 #include "server/commands/server_state.h"
+#include "server/commands/transactions.h"
 #include "server/config/config.h"
 
 namespace kv::test {
 
 class CommandTest : public ::testing::Test {
  protected:
-  CommandTest() : state_(config_), dispatcher_(state_) { RegisterAllFamilies(state_.commands); }
+  CommandTest() : state_(config_), dispatcher_(state_) {
+    RegisterAllFamilies(state_.commands);
+    InstallTransactions(state_);
+    InstallPubSub(state_);
+  }
 
   // Runs one command as client `client_` and returns the reply bytes.
   std::string Run(std::initializer_list<std::string_view> argv) {

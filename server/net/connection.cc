@@ -6,6 +6,7 @@
 #include <boost/asio/write.hpp>
 
 #include "server/base/clock.h"
+#include "server/commands/pubsub.h"
 #include "server/net/connection_set.h"
 
 namespace kv::net {
@@ -72,10 +73,25 @@ void Connection::Post(std::function<void(ClientState&, resp::ReplyBuilder&)> fn)
   boost::asio::post(socket_.get_executor(), [self = shared_from_this(), fn = std::move(fn)] {
     if (self->closed_) return;
     fn(self->client_, self->rb_);
+    if (self->OverOutputLimit()) return;
     if (!self->client_.blocked) self->ProcessInput();
     self->Flush();
     if (!self->reading_ && !self->closing_) self->DoRead();
   });
+}
+
+bool Connection::OverOutputLimit() {
+  if (client_.pubsub.count() == 0) return false;
+  const auto& pubsub = dispatcher_.server().pubsub;
+  int64_t limit = pubsub ? pubsub->output_limit() : 0;
+  if (limit <= 0 || out_.size() + writing_.size() <= static_cast<size_t>(limit)) return false;
+  // As Redis: the subscriber lost its messages anyway, so close without writing what is pending.
+  spdlog::warn(
+      "Client id={} addr={} laddr={} scheduled to be closed ASAP for overcoming of output buffer "
+      "limits.",
+      client_.id, client_.addr, client_.laddr);
+  CloseNow();
+  return true;
 }
 
 void Connection::Close() {
@@ -227,6 +243,9 @@ void Connection::CloseNow() {
   boost::system::error_code ignored;
   socket_.shutdown(boost::asio::ip::tcp::socket::shutdown_both, ignored);
   socket_.close(ignored);
+  // Unwatch, unsubscribe...: publishers stop posting to us now rather than when the last
+  // reference to this connection goes away.
+  client_.RunCloseHooks();
   owner_.Remove(this);
 }
 
