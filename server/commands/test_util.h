@@ -31,11 +31,13 @@ class CommandTest : public ::testing::Test {
   std::string Run(std::initializer_list<std::string_view> argv) {
     return Run(std::vector<std::string_view>(argv));
   }
-  std::string Run(const std::vector<std::string_view>& argv) {
+  std::string Run(const std::vector<std::string_view>& argv) { return RunAs(client_, argv); }
+  // The same as another client (WATCH, pub/sub and blocking tests need two).
+  std::string RunAs(ClientState& client, const std::vector<std::string_view>& argv) {
     std::string out;
     resp::ReplyBuilder rb(&out);
-    rb.set_resp3(client_.resp3);
-    dispatcher_.Execute(client_, argv, rb);
+    rb.set_resp3(client.resp3);
+    dispatcher_.Execute(client, argv, rb);
     return out;
   }
 
