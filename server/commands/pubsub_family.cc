@@ -116,10 +116,10 @@ void CmdPubSub(CommandContext& ctx, ArgList args) {
       ctx.rb.Integer(shard ? 0 : static_cast<int64_t>(reg.NumSubscribers(args[i])));
     }
   } else if (EqualsIgnoreCase(sub, "NUMPAT")) {
-    if (args.size() != 2) return arity_error();
+    if (args.size() != 2) return ctx.rb.Error(resp::WrongNumArgsError("pubsub|numpat"));
     ctx.rb.Integer(static_cast<int64_t>(reg.NumPatterns()));
   } else if (EqualsIgnoreCase(sub, "HELP")) {
-    if (args.size() != 2) return arity_error();
+    if (args.size() != 2) return ctx.rb.Error(resp::WrongNumArgsError("pubsub|help"));
     ctx.rb.ArrayHeader(std::size(kPubSubHelp));
     for (std::string_view line : kPubSubHelp) ctx.rb.SimpleString(line);
   } else {
