@@ -1,7 +1,9 @@
-// Connection commands: PING, ECHO, SELECT, QUIT, AUTH, HELLO, RESET.
+// Connection commands: PING, ECHO, SELECT, QUIT, RESET, AUTH, HELLO.
 
 #include "server/commands/arg_parsing.h"
 #include "server/commands/command_registry.h"
+#include "server/commands/pubsub.h"
+#include "server/commands/transactions.h"
 
 namespace kv {
 namespace {
@@ -121,6 +123,23 @@ void CmdHello(CommandContext& ctx, ArgList args) {
   ctx.rb.ArrayHeader(0);
 }
 
+// RESET: back to a fresh connection's state (Redis's clearClientConnectionState).
+void CmdReset(CommandContext& ctx, ArgList) {
+  ClientState& c = ctx.client;
+  DiscardTransaction(ctx.server, c);
+  if (ctx.server.pubsub) ctx.server.pubsub->UnsubscribeAll(c);
+  c.db = 0;
+  c.db_for_listing.store(0, std::memory_order_relaxed);
+  c.resp3 = false;
+  ctx.rb.set_resp3(false);
+  c.authenticated = !ctx.server.config.requires_auth();
+  {
+    std::lock_guard lock(c.names_mu);
+    c.name.clear();
+  }
+  ctx.rb.SimpleString("RESET");
+}
+
 }  // namespace
 
 void RegisterConnectionFamily(CommandRegistry& r) {
@@ -129,6 +148,7 @@ void RegisterConnectionFamily(CommandRegistry& r) {
   r.Add({"select", 2, kFast | kLoading, 0, 0, 0, CmdSelect});
   r.Add({"quit", -1, kFast | kNoAuth | kPubSub | kLoading | kNoMulti, 0, 0, 0, CmdQuit});
   // AUTH and HELLO are queued inside MULTI, as in Redis 7.
+  r.Add({"reset", 1, kFast | kNoAuth | kPubSub | kLoading | kNoMulti, 0, 0, 0, CmdReset});
   r.Add({"auth", -2, kFast | kNoAuth | kLoading, 0, 0, 0, CmdAuth});
   r.Add({"hello", -1, kFast | kNoAuth | kLoading, 0, 0, 0, CmdHello});
 }

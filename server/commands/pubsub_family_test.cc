@@ -136,3 +136,24 @@ TEST_F(PubSubTest, DisconnectUnsubscribes) {
 
 }  // namespace
 }  // namespace kv
+
+namespace kv {
+namespace {
+
+using ResetTest = test::CommandTest;
+
+TEST_F(ResetTest, LeavesMultiWatchAndSubscriptions) {
+  EXPECT_EQ(Run({"select", "1"}), kOk);
+  EXPECT_EQ(Run({"watch", "w"}), kOk);
+  EXPECT_EQ(Run({"subscribe", "c"}), "*3\r\n" + Bulk("subscribe") + Bulk("c") + Int(1));
+  EXPECT_EQ(Run({"reset"}), "+RESET\r\n");
+  EXPECT_EQ(state_.watches->watched_count(), 0u);
+  EXPECT_EQ(Run({"pubsub", "numsub", "c"}), "*2\r\n" + Bulk("c") + Int(0));
+  EXPECT_EQ(client_.db, 0);
+  EXPECT_EQ(Run({"multi"}), kOk);
+  EXPECT_EQ(Run({"reset"}), "+RESET\r\n");  // not queued
+  EXPECT_EQ(Run({"exec"}), Err(resp::kExecWithoutMultiErr));
+}
+
+}  // namespace
+}  // namespace kv
