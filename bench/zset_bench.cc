@@ -22,19 +22,19 @@ std::vector<std::string> MakeMembers(size_t n) {
 }
 
 const std::vector<std::string>& Members() {
-  static const auto* members = new std::vector<std::string>(MakeMembers(kMembers));
-  return *members;
+  static const std::vector<std::string> members = MakeMembers(kMembers);
+  return members;
 }
 
 const kv::ZSet& Filled() {
-  static const kv::ZSet* zset = [] {
-    auto* z = new kv::ZSet();
+  static const kv::ZSet zset = [] {
+    kv::ZSet z;
     std::mt19937_64 rng(1);
     std::uniform_real_distribution<double> score(0, 1e6);
-    for (const auto& m : Members()) z->Add(m, score(rng));
+    for (const auto& m : Members()) z.Add(m, score(rng));
     return z;
   }();
-  return *zset;
+  return zset;
 }
 
 void BM_ZAdd1M(benchmark::State& state) {

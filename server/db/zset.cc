@@ -243,11 +243,14 @@ ZSet& ZSet::operator=(ZSet&& other) noexcept {
   return *this;
 }
 
-ZSet ZSet::Clone() const {
-  ZSet copy;
-  copy.index_.reserve(length_);
-  ForEach([&copy](std::string_view member, double score) { copy.Add(member, score); });
-  return copy;
+ZSet::ZSet(const ZSet& other) : ZSet() {
+  index_.reserve(other.length_);
+  other.ForEach([this](std::string_view member, double score) { Add(member, score); });
+}
+
+ZSet& ZSet::operator=(const ZSet& other) {
+  if (this != &other) *this = ZSet(other);
+  return *this;
 }
 
 void ZSet::Clear() {
@@ -784,6 +787,57 @@ size_t ZSet::MemoryUsage() const {
   // flat_hash_map: one slot plus one control byte per bucket.
   bytes += index_.capacity() * (sizeof(std::pair<std::string_view, double>) + 1);
   return bytes;
+}
+
+std::string ZSet::CheckInvariants() const {
+  if (length_ == 0 && header_ == nullptr) return index_.empty() ? "" : "index without nodes";
+  if (header_ == nullptr) return "elements without a header";
+  if (level_ < 1 || level_ > header_levels_) return "level_ out of range";
+  // Level 0: order, backward links, tail, length, index agreement; remember each node's rank.
+  absl::flat_hash_map<const Node*, size_t> rank;
+  rank[header_.get()] = 0;
+  const Node* prev = nullptr;
+  int max_level = 1;
+  size_t n = 0;
+  for (const Node* x = header_->lv(0).forward; x != nullptr; x = x->lv(0).forward) {
+    ++n;
+    rank[x] = n;
+    if (x->backward != prev) return "bad backward link at rank " + std::to_string(n);
+    if (prev != nullptr && !Less(prev, x->score, x->member())) {
+      return "order violated at rank " + std::to_string(n);
+    }
+    auto it = index_.find(x->member());
+    if (it == index_.end() || it->second != x->score || it->first.data() != x->member().data()) {
+      return "index disagrees at rank " + std::to_string(n);
+    }
+    max_level = std::max(max_level, static_cast<int>(x->level));
+    prev = x;
+  }
+  if (n != length_ || index_.size() != length_) return "length mismatch";
+  if (tail_ != prev) return "bad tail";
+  if (max_level != level_) return "level_ is not the highest node level";
+  // Each level: exactly the nodes tall enough, in order, with spans equal to rank distances (to
+  // the end of the list for the last link, which is what later inserts rely on).
+  for (int i = 0; i < level_; ++i) {
+    const Node* x = header_.get();
+    size_t seen = 0;
+    while (true) {
+      const Node* f = x->lv(i).forward;
+      const size_t want = (f != nullptr ? rank[f] : length_) - rank[x];
+      if (x->lv(i).span != want) return "bad span on level " + std::to_string(i);
+      if (f == nullptr) break;
+      if (rank[f] <= rank[x]) return "level " + std::to_string(i) + " goes backwards";
+      x = f;
+      ++seen;
+    }
+    size_t tall = 0;
+    for (const auto& [node, r] : rank) tall += (node != header_.get() && node->level > i) ? 1 : 0;
+    if (seen != tall) return "level " + std::to_string(i) + " misses nodes";
+  }
+  for (int i = level_; i < header_levels_; ++i) {
+    if (header_->lv(i).forward != nullptr) return "header link above level_";
+  }
+  return "";
 }
 
 }  // namespace kv

@@ -137,9 +137,10 @@ class ZSet {
   ~ZSet();
   ZSet(ZSet&& other) noexcept;
   ZSet& operator=(ZSet&& other) noexcept;
-  ZSet(const ZSet&) = delete;
-  ZSet& operator=(const ZSet&) = delete;
-  ZSet Clone() const;  // deep copy, for COPY / ZUNIONSTORE-style commands
+  // Deep copies, O(n log n) (as Redis's zsetDup), for COPY and friends.
+  ZSet(const ZSet& other);
+  ZSet& operator=(const ZSet& other);
+  ZSet Clone() const { return ZSet(*this); }
 
   // Inserts or updates. Returns true if the member is new. `score` must not be NaN (the command
   // layer rejects NaN input before it gets here).
@@ -194,6 +195,10 @@ class ZSet {
 
   // Estimated heap bytes owned (nodes, header, hash index) plus the object itself.
   size_t MemoryUsage() const;
+
+  // O(n) structural self-check for tests: order, backward links, spans, levels, tail, length and
+  // the index. Returns an empty string when consistent, else what is wrong.
+  std::string CheckInvariants() const;
 
  private:
   static constexpr int kMaxLevel = 32;  // enough for 4^32 elements at p = 1/4

@@ -414,6 +414,14 @@ TEST(ZSetTest, MoveCloneAndMemory) {
   EXPECT_EQ(b.Score("member:0"), 0);
   EXPECT_EQ(c.size(), 999u);
 
+  ZSet d(b);  // copy construction is deep, like Clone()
+  EXPECT_EQ(All(d), All(b));
+  EXPECT_EQ(d.CheckInvariants(), "");
+  d = a;  // copy-assign over a non-empty set
+  EXPECT_EQ(All(d), All(a));
+  d = d;  // self-assignment is a no-op
+  EXPECT_EQ(All(d), All(a));
+
   a = std::move(c);  // move-assign over a non-empty set frees the old contents (ASan checks)
   EXPECT_EQ(a.size(), 999u);
   EXPECT_EQ(a.Score("fresh"), std::nullopt);
@@ -541,6 +549,7 @@ class ZSetRandomTest : public ::testing::TestWithParam<uint32_t> {
 };
 
 void ExpectSameContents(const ZSet& z, const Model& m) {
+  ASSERT_EQ(z.CheckInvariants(), "");
   ASSERT_EQ(z.size(), m.scores().size());
   ASSERT_EQ(All(z), m.Sorted());
   // Reverse walk through cursors agrees as well (checks backward links).
@@ -646,6 +655,9 @@ TEST_P(ZSetRandomTest, MatchesModelUnderRandomOps) {
     } else {
       ASSERT_NO_FATAL_FAILURE(ExpectSameContents(z, model));
     }
+    if (op % 500 == 0) {
+      ASSERT_EQ(z.CheckInvariants(), "") << "after op " << op;
+    }
   }
   ExpectSameContents(z, model);
 }
@@ -712,6 +724,7 @@ TEST(ZSetTest, LargeSetRanksAreConsistent) {
   for (int i = kN / 2; i < kN; i += 2) z.Remove("e" + std::to_string(i));
   EXPECT_EQ(z.size(), static_cast<size_t>(kN / 4));
   EXPECT_EQ(z.Rank("e" + std::to_string(kN - 1)), static_cast<size_t>(kN / 4 - 1));
+  EXPECT_EQ(z.CheckInvariants(), "");
 }
 
 }  // namespace
