@@ -70,13 +70,12 @@ struct ClientState {
   MultiState multi;   // MULTI queue and WATCHed keys
   PubSubState pubsub; // SUBSCRIBE / PSUBSCRIBE state
 
-  // Cleanups for modules that keep a pointer to this client elsewhere (WATCH, pub/sub, blocked
-  // list waiters): each runs once, when the connection closes (on its I/O thread) or at the
-  // latest when this state is destroyed. Register from the client's own thread, once per module.
-  std::vector<std::function<void(ClientState&)>> on_close;
+  // Runs the on_close hooks once. The connection calls it when it closes; the destructor runs any
+  // left (a state that never had a connection, as in unit tests, still leaves no dangling
+  // registrations behind).
   void RunCloseHooks() {
     auto hooks = std::exchange(on_close, {});
-    for (auto& hook : hooks) hook(*this);
+    for (auto& hook : hooks) hook();
   }
 
   ClientState() = default;

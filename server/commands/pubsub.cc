@@ -26,7 +26,7 @@ PubSubRegistry::PubSubRegistry(Config& config) : output_limit_(config.GetInt(kOu
 void PubSubRegistry::EnsureCloseHook(ClientState& client) {
   if (client.pubsub.close_hook_set) return;
   client.pubsub.close_hook_set = true;
-  client.on_close.push_back([this](ClientState& c) { UnsubscribeAll(c); });
+  client.on_close.push_back([this, &client] { UnsubscribeAll(client); });
 }
 
 void PubSubRegistry::Add(Table& table, ClientState& client, std::string_view name) {

@@ -32,7 +32,7 @@ void WatchRegistry::Watch(ClientState& client, int db, std::string_view key, int
   }
   if (!multi.close_hook_set) {
     multi.close_hook_set = true;
-    client.on_close.push_back([this](ClientState& c) { UnwatchAll(c); });
+    client.on_close.push_back([this, &client] { UnwatchAll(client); });
   }
 }
 

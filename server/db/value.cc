@@ -25,7 +25,7 @@ Value Value::Clone() const {
     case ValueType::kList: return Value(std::make_unique<ListValue>(list()));
     case ValueType::kHash: return Value(std::make_unique<HashValue>(hash()));
     case ValueType::kSet: return Value(std::make_unique<SetValue>(set()));
-    case ValueType::kZSet: return Value(ZSetPtr(std::make_unique<ZSet>(zset().Clone()).release()));
+    case ValueType::kZSet: return Value(ZSetPtr(std::make_unique<ZSet>(zset()).release()));
   }
   return Value();
 }

@@ -245,9 +245,6 @@ void Connection::CloseNow() {
   boost::system::error_code ignored;
   socket_.shutdown(boost::asio::ip::tcp::socket::shutdown_both, ignored);
   socket_.close(ignored);
-  // Unwatch, unsubscribe...: publishers stop posting to us now rather than when the last
-  // reference to this connection goes away.
-  client_.RunCloseHooks();
   owner_.Remove(this);
 }
 
