@@ -4,6 +4,7 @@ namespace kv {
 
 void RegisterConnectionFamily(CommandRegistry& r);
 void RegisterStringFamily(CommandRegistry& r);
+void RegisterGenericFamily(CommandRegistry& r);
 void RegisterMultiFamily(CommandRegistry& r);
 void RegisterPubSubFamily(CommandRegistry& r);
 
@@ -11,6 +12,7 @@ void RegisterPubSubFamily(CommandRegistry& r);
 void RegisterAllFamilies(CommandRegistry& r) {
   RegisterConnectionFamily(r);
   RegisterStringFamily(r);
+  RegisterGenericFamily(r);
   RegisterMultiFamily(r);
   RegisterPubSubFamily(r);
 }
