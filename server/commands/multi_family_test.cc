@@ -186,3 +186,42 @@ TEST_F(MultiTest, AuthAndHelloAreQueued) {
 
 }  // namespace
 }  // namespace kv
+
+namespace kv {
+namespace {
+
+using MultiFlushTest = test::CommandTest;
+
+TEST_F(MultiFlushTest, FlushallTouchesWatchedKeysThatExisted) {
+  ClientState other;
+  EXPECT_EQ(Run({"set", "a", "1"}), kOk);
+  EXPECT_EQ(Run({"watch", "a"}), kOk);
+  EXPECT_EQ(RunAs(other, {"flushall"}), kOk);
+  EXPECT_EQ(Run({"multi"}), kOk);
+  EXPECT_EQ(Run({"exec"}), "*-1\r\n");
+  // A watched key that did not exist is not touched by a flush (Redis 7 behaviour).
+  EXPECT_EQ(Run({"watch", "missing"}), kOk);
+  EXPECT_EQ(RunAs(other, {"flushdb"}), kOk);
+  EXPECT_EQ(Run({"multi"}), kOk);
+  EXPECT_EQ(Run({"exec"}), "*0\r\n");
+  // DEL of a watched key touches it.
+  EXPECT_EQ(Run({"set", "d", "1"}), kOk);
+  EXPECT_EQ(Run({"watch", "d"}), kOk);
+  EXPECT_EQ(RunAs(other, {"del", "d"}), Int(1));
+  EXPECT_EQ(Run({"multi"}), kOk);
+  EXPECT_EQ(Run({"exec"}), "*-1\r\n");
+}
+
+TEST_F(MultiFlushTest, AllShardsCommandsInsideExec) {
+  // DBSIZE / FLUSHALL / KEYS are kAllShards: inside EXEC they run under the locks EXEC holds.
+  EXPECT_EQ(Run({"set", "a", "1"}), kOk);
+  EXPECT_EQ(Run({"multi"}), kOk);
+  EXPECT_EQ(Run({"dbsize"}), "+QUEUED\r\n");
+  EXPECT_EQ(Run({"keys", "*"}), "+QUEUED\r\n");
+  EXPECT_EQ(Run({"flushall"}), "+QUEUED\r\n");
+  EXPECT_EQ(Run({"dbsize"}), "+QUEUED\r\n");
+  EXPECT_EQ(Run({"exec"}), "*4\r\n" + Int(1) + Arr({"a"}) + std::string(kOk) + Int(0));
+}
+
+}  // namespace
+}  // namespace kv
