@@ -14,8 +14,12 @@ REPO_ROOT = pathlib.Path(__file__).resolve().parents[2]
 HOST = "127.0.0.1"
 
 
-def kv_server_path():
-    return pathlib.Path(os.environ.get("KV_SERVER", REPO_ROOT / "build" / "server" / "kv-server"))
+def kv_server_path(config=None):
+    """--kv-server (the shared conftest's option, which CTest passes), $KV_SERVER, or the build
+    tree's binary; None for --kv-server=none."""
+    path = config.getoption("--kv-server", default=None) if config is not None else None
+    path = path or os.environ.get("KV_SERVER") or REPO_ROOT / "build" / "server" / "kv-server"
+    return None if str(path) == "none" else pathlib.Path(path)
 
 
 def free_port():
@@ -25,14 +29,14 @@ def free_port():
 
 
 class Server:
-    def __init__(self, kind, extra_args=()):
+    def __init__(self, kind, extra_args=(), binary=None):
         self.kind = kind
         self.dir = tempfile.mkdtemp(prefix=f"kvtxn-{kind}-")
         self.log_path = os.path.join(self.dir, "server.log")
         for _ in range(3):
             self.port = free_port()
             if kind == "kv":
-                argv = [str(kv_server_path()), "--port", str(self.port), "--bind", HOST]
+                argv = [str(binary or kv_server_path()), "--port", str(self.port), "--bind", HOST]
             else:
                 argv = ["redis-server", "--port", str(self.port), "--bind", HOST, "--save", "",
                         "--appendonly", "no", "--dir", self.dir]

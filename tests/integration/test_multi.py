@@ -9,12 +9,20 @@ import time
 import pytest
 import redis
 
-from kvproc import Raw, Server
+from kvproc import Raw, Server, kv_server_path
 
 
 @pytest.fixture(scope="module")
-def servers():
-    started = [Server("redis"), Server("kv", ["--io-threads", "2"])]
+def kv_binary(pytestconfig):
+    path = kv_server_path(pytestconfig)
+    if path is None:
+        pytest.skip("no kv-server binary (--kv-server=none)")
+    return path
+
+
+@pytest.fixture(scope="module")
+def servers(kv_binary):
+    started = [Server("redis"), Server("kv", ["--io-threads", "2"], binary=kv_binary)]
     yield {s.kind: s for s in started}
     for s in started:
         s.stop()

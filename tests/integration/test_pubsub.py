@@ -8,12 +8,20 @@ import time
 import pytest
 import redis
 
-from kvproc import Raw, Server
+from kvproc import Raw, Server, kv_server_path
 
 
 @pytest.fixture(scope="module")
-def servers():
-    started = [Server("redis"), Server("kv", ["--io-threads", "2"])]
+def kv_binary(pytestconfig):
+    path = kv_server_path(pytestconfig)
+    if path is None:
+        pytest.skip("no kv-server binary (--kv-server=none)")
+    return path
+
+
+@pytest.fixture(scope="module")
+def servers(kv_binary):
+    started = [Server("redis"), Server("kv", ["--io-threads", "2"], binary=kv_binary)]
     yield {s.kind: s for s in started}
     for s in started:
         s.stop()
@@ -100,9 +108,9 @@ def test_many_messages_in_order_across_threads(servers):
         p.close()
 
 
-def test_slow_subscriber_is_disconnected():
+def test_slow_subscriber_is_disconnected(kv_binary):
     limit = 1024 * 1024
-    kv = Server("kv", ["--client-output-buffer-limit-pubsub", str(limit)])
+    kv = Server("kv", ["--client-output-buffer-limit-pubsub", str(limit)], binary=kv_binary)
     try:
         slow = socket.create_connection(("127.0.0.1", kv.port))
         slow.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 64 * 1024)
