@@ -67,8 +67,8 @@ struct ClientState {
   std::string lib_name;
   std::string lib_ver;
 
-  MultiState multi;   // MULTI queue and WATCHed keys
-  PubSubState pubsub; // SUBSCRIBE / PSUBSCRIBE state
+  MultiState multi;    // MULTI queue and WATCHed keys
+  PubSubState pubsub;  // SUBSCRIBE / PSUBSCRIBE state
 
   // Runs the on_close hooks once. The connection calls it when it closes; the destructor runs any
   // left (a state that never had a connection, as in unit tests, still leaves no dangling

@@ -14,8 +14,8 @@ namespace {
 // Redis names subcommands "container|sub" in errors that quote the command being refused.
 std::string FullName(const CommandSpec& spec, ArgList args) {
   static constexpr std::string_view kContainers[] = {
-      "acl", "client", "cluster", "command", "config", "function", "latency", "memory",
-      "module", "object", "pubsub", "script", "slowlog", "xgroup", "xinfo"};
+      "acl",    "client", "cluster", "command", "config",  "function", "latency", "memory",
+      "module", "object", "pubsub",  "script",  "slowlog", "xgroup",   "xinfo"};
   std::string name(spec.name);
   if (args.size() < 2) return name;
   for (std::string_view c : kContainers) {

@@ -44,8 +44,8 @@ void CmdExec(CommandContext& ctx, ArgList) {
     DiscardTransaction(ctx.server, client);
     return ctx.rb.Error(resp::kExecAbortErr);
   }
-  bool watch_failed = multi.watch_dirty.load(std::memory_order_relaxed) ||
-                      WatchedKeyExpired(multi, ctx.now_ms);
+  bool watch_failed =
+      multi.watch_dirty.load(std::memory_order_relaxed) || WatchedKeyExpired(multi, ctx.now_ms);
   std::vector<QueuedCommand> queue = std::move(multi.queue);
   DiscardTransaction(ctx.server, client);  // Redis unwatches before running the queue
   if (watch_failed) return ctx.rb.NullArray();

@@ -47,9 +47,9 @@ class PubSubTest : public test::CommandTest {
 };
 
 TEST_F(PubSubTest, SubscribeConfirmations) {
-  EXPECT_EQ(Run({"subscribe", "a", "b", "a"}),
-            Push({"subscribe", "a"}, "1") + Push({"subscribe", "b"}, "2") +
-                Push({"subscribe", "a"}, "2"));
+  EXPECT_EQ(Run({"subscribe", "a", "b", "a"}), Push({"subscribe", "a"}, "1") +
+                                                   Push({"subscribe", "b"}, "2") +
+                                                   Push({"subscribe", "a"}, "2"));
   EXPECT_EQ(Run({"psubscribe", "n*"}), Push({"psubscribe", "n*"}, "3"));
   EXPECT_EQ(Run({"unsubscribe", "b", "zz"}),
             Push({"unsubscribe", "b"}, "2") + Push({"unsubscribe", "zz"}, "2"));
@@ -86,9 +86,9 @@ TEST_F(PubSubTest, PublishFansOutToChannelsAndPatterns) {
   EXPECT_EQ(Run({"psubscribe", "news.*"}), Push({"psubscribe", "news.*"}, "2"));
   EXPECT_EQ(RunAs(other_, {"psubscribe", "n?ws.[0-9]"}), Push({"psubscribe", "n?ws.[0-9]"}, "1"));
   EXPECT_EQ(RunAs(publisher_, {"publish", "news.1", "hello"}), Int(3));
-  EXPECT_EQ(chan_->Deliver(client_),
-            "*3\r\n" + Bulk("message") + Bulk("news.1") + Bulk("hello") + "*4\r\n" +
-                Bulk("pmessage") + Bulk("news.*") + Bulk("news.1") + Bulk("hello"));
+  EXPECT_EQ(chan_->Deliver(client_), "*3\r\n" + Bulk("message") + Bulk("news.1") + Bulk("hello") +
+                                         "*4\r\n" + Bulk("pmessage") + Bulk("news.*") +
+                                         Bulk("news.1") + Bulk("hello"));
   EXPECT_EQ(other_chan_->Deliver(other_),
             "*4\r\n" + Bulk("pmessage") + Bulk("n?ws.[0-9]") + Bulk("news.1") + Bulk("hello"));
   EXPECT_EQ(RunAs(publisher_, {"publish", "news.x", "m"}), Int(1));

@@ -18,8 +18,7 @@ void WatchRegistry::Watch(ClientState& client, int db, std::string_view key, int
   // The shard lock of `key` is held: reading the entry's deadline is safe. Looking at the map
   // directly (not DbTable::Find) keeps WATCH from deleting an expired key as a side effect.
   int64_t deadline = 0;
-  const DbTable& table =
-      keyspace_.shard(keyspace_.ShardIndex(key)).dbs[static_cast<size_t>(db)];
+  const DbTable& table = keyspace_.shard(keyspace_.ShardIndex(key)).dbs[static_cast<size_t>(db)];
   if (auto it = table.map().find(key); it != table.map().end()) {
     int64_t at = it->second.expire_at_ms;
     if (at > now_ms) deadline = at;
