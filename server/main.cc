@@ -10,6 +10,7 @@
 #include <random>
 
 #include "server/base/clock.h"
+#include "server/commands/blocking.h"
 #include "server/commands/command_registry.h"
 #include "server/commands/dispatcher.h"
 #include "server/commands/pubsub.h"
@@ -61,6 +62,7 @@ int main(int argc, char** argv) {
   state.start_time_ms = kv::UnixMillis();
   state.run_id = RandomRunId();
   kv::RegisterAllFamilies(state.commands);
+  kv::InstallBlocking(state);
   kv::InstallTransactions(state);
   kv::InstallPubSub(state);
   kv::Dispatcher dispatcher(state);

@@ -5,6 +5,8 @@ namespace kv {
 void RegisterConnectionFamily(CommandRegistry& r);
 void RegisterStringFamily(CommandRegistry& r);
 void RegisterGenericFamily(CommandRegistry& r);
+void RegisterListFamily(CommandRegistry& r);
+void RegisterHashFamily(CommandRegistry& r);
 void RegisterMultiFamily(CommandRegistry& r);
 void RegisterPubSubFamily(CommandRegistry& r);
 
@@ -13,6 +15,8 @@ void RegisterAllFamilies(CommandRegistry& r) {
   RegisterConnectionFamily(r);
   RegisterStringFamily(r);
   RegisterGenericFamily(r);
+  RegisterListFamily(r);
+  RegisterHashFamily(r);
   RegisterMultiFamily(r);
   RegisterPubSubFamily(r);
 }

@@ -18,6 +18,9 @@ class KeyObserver {
   // shard lock held, BEFORE clearing (as Redis's signalFlushedDb), since WATCH only flags keys
   // that exist at that moment. SWAPDB calls it for both databases.
   virtual void OnFlush(int db) = 0;
+  // Called after every command once its shard locks are released, on the executing thread: work
+  // that needs other shards' locks (a blocked BLMOVE served across shards) finishes here.
+  virtual void AfterCommand() {}
 };
 
 }  // namespace kv

@@ -20,6 +20,7 @@
 
 namespace kv {
 
+class BlockingRegistry;  // server/commands/blocking.h
 class WatchRegistry;   // transactions.h
 class PubSubRegistry;  // pubsub.h
 
@@ -47,6 +48,8 @@ struct ServerState {
   std::atomic<WriteLog*> write_log{nullptr};
   // Told about every key a write command modified (WATCH, blocked clients). Filled at start-up.
   std::vector<KeyObserver*> key_observers;
+  // Clients blocked in BLPOP & co; set (and added to key_observers) by InstallBlocking().
+  std::shared_ptr<BlockingRegistry> blocking;
   // Installed at start-up by InstallTransactions / InstallPubSub; null in a bare ServerState.
   std::shared_ptr<WatchRegistry> watches;
   std::shared_ptr<PubSubRegistry> pubsub;

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "server/commands/blocking.h"
 #include "server/commands/command_registry.h"
 #include "server/commands/dispatcher.h"
 #include "server/commands/pubsub.h"
@@ -23,6 +24,7 @@ class CommandTest : public ::testing::Test {
  protected:
   CommandTest() : state_(config_), dispatcher_(state_) {
     RegisterAllFamilies(state_.commands);
+    InstallBlocking(state_);
     InstallTransactions(state_);
     InstallPubSub(state_);
   }
