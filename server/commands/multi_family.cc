@@ -54,7 +54,9 @@ void CmdExec(CommandContext& ctx, ArgList) {
   // the loader recognises as incomplete instead of half a transaction.
   WriteLog* log = ctx.server.write_log.load(std::memory_order_acquire);
   bool logged_multi = false;
-  multi.in_exec = true;
+  // Blocking commands answer as on timeout inside a transaction, as Redis's CLIENT_MULTI does.
+  const bool deny_blocking = client.deny_blocking;
+  client.deny_blocking = true;
   ctx.rb.ArrayHeader(queue.size());
   std::vector<std::string_view> argv;
   for (const QueuedCommand& cmd : queue) {
@@ -66,7 +68,7 @@ void CmdExec(CommandContext& ctx, ArgList) {
     }
     ctx.dispatcher->ExecuteLocked(*cmd.spec, client, argv, ctx.rb);
   }
-  multi.in_exec = false;
+  client.deny_blocking = deny_blocking;
   if (logged_multi) {
     const std::string_view exec_argv[] = {"exec"};
     client.last_write_seq = log->Append(client.db, exec_argv);

@@ -33,8 +33,6 @@ struct MultiState {
   bool in_multi = false;
   // A command was rejected while queuing (unknown, arity, ...): EXEC replies EXECABORT.
   bool aborted = false;
-  // EXEC is running the queue: blocking commands must not block (Redis's CLIENT_MULTI at exec).
-  bool in_exec = false;
   std::vector<QueuedCommand> queue;
 
   std::vector<WatchedKey> watched;
