@@ -13,7 +13,9 @@
 #include "server/commands/blocking.h"
 #include "server/commands/command_registry.h"
 #include "server/commands/dispatcher.h"
+#include "server/commands/pubsub.h"
 #include "server/commands/server_state.h"
+#include "server/commands/transactions.h"
 #include "server/config/config.h"
 #include "server/net/server.h"
 
@@ -61,6 +63,8 @@ int main(int argc, char** argv) {
   state.run_id = RandomRunId();
   kv::RegisterAllFamilies(state.commands);
   kv::InstallBlocking(state);
+  kv::InstallTransactions(state);
+  kv::InstallPubSub(state);
   kv::Dispatcher dispatcher(state);
 
   kv::net::Server server(dispatcher, static_cast<size_t>(config.GetInt("io-threads")));

@@ -11,7 +11,11 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <utility>
 #include <vector>
+
+#include "server/commands/multi_state.h"
+#include "server/commands/pubsub_state.h"
 
 namespace kv {
 
@@ -83,6 +87,21 @@ struct ClientState {
   // module with per-client state that RESET must clear (MULTI queue, subscriptions, WATCH) appends
   // a hook once per client; RESET runs the hooks and keeps them.
   std::vector<std::function<void()>> on_reset;
+  MultiState multi;    // MULTI queue and WATCHed keys
+  PubSubState pubsub;  // SUBSCRIBE / PSUBSCRIBE state
+
+  // Runs the on_close hooks once. The connection calls it when it closes; the destructor runs any
+  // left (a state that never had a connection, as in unit tests, still leaves no dangling
+  // registrations behind).
+  void RunCloseHooks() {
+    auto hooks = std::exchange(on_close, {});
+    for (auto& hook : hooks) hook();
+  }
+
+  ClientState() = default;
+  ClientState(const ClientState&) = delete;
+  ClientState& operator=(const ClientState&) = delete;
+  ~ClientState() { RunCloseHooks(); }
 };
 
 }  // namespace kv

@@ -15,6 +15,8 @@
 
 namespace kv {
 
+class Dispatcher;
+
 struct CommandContext {
   CommandContext(ServerState& s, ClientState& c, resp::ReplyBuilder& r, int64_t now)
       : server(s), client(c), rb(r), now_ms(now) {}
@@ -23,6 +25,8 @@ struct CommandContext {
   ClientState& client;
   resp::ReplyBuilder& rb;
   int64_t now_ms;  // one clock reading per command, as Redis's mstime() cache
+  // The dispatcher running this command; EXEC runs its queue through it. Set by the dispatcher.
+  Dispatcher* dispatcher = nullptr;
 
   // The table for `key` in the client's current database. The dispatcher already holds the
   // shard lock of every key the command table names for this command.

@@ -1,14 +1,23 @@
-// Connection commands: PING, ECHO, SELECT, QUIT, AUTH, HELLO, RESET.
+// Connection commands: PING, ECHO, SELECT, QUIT, RESET, AUTH, HELLO.
 
 #include "server/commands/arg_parsing.h"
 #include "server/commands/client_info.h"
 #include "server/commands/command_registry.h"
+#include "server/commands/pubsub.h"
+#include "server/commands/transactions.h"
 
 namespace kv {
 namespace {
 
 void CmdPing(CommandContext& ctx, ArgList args) {
   if (args.size() > 2) return ctx.rb.Error(resp::WrongNumArgsError("ping"));
+  if (ctx.client.pubsub.count() > 0 && !ctx.client.resp3) {
+    // Redis's subscribed-mode PING in RESP2: a two-element array, so it cannot be mistaken for a
+    // message.
+    ctx.rb.ArrayHeader(2);
+    ctx.rb.Bulk("pong");
+    return ctx.rb.Bulk(args.size() == 2 ? args[1] : "");
+  }
   if (args.size() == 2) return ctx.rb.Bulk(args[1]);
   ctx.rb.SimpleString("PONG");
 }
@@ -116,23 +125,26 @@ void CmdHello(CommandContext& ctx, ArgList args) {
   ctx.rb.ArrayHeader(0);
 }
 
-// RESET: back to a fresh connection's state (db 0, RESP2, no name, authenticated only when no
-// password is required); modules clear their own per-client state through on_reset hooks.
+// RESET: back to a fresh connection's state (Redis's clearClientConnectionState). Transactions
+// and subscriptions are cleared explicitly; other modules hook in through on_reset.
 void CmdReset(CommandContext& ctx, ArgList) {
-  for (auto& hook : ctx.client.on_reset) hook();
-  ctx.client.db = 0;
-  ctx.client.db_for_listing.store(0, std::memory_order_relaxed);
-  ctx.client.resp3 = false;
-  ctx.client.resp_for_listing.store(2, std::memory_order_relaxed);
+  ClientState& c = ctx.client;
+  DiscardTransaction(ctx.server, c);
+  if (ctx.server.pubsub) ctx.server.pubsub->UnsubscribeAll(c);
+  for (auto& hook : c.on_reset) hook();
+  c.db = 0;
+  c.db_for_listing.store(0, std::memory_order_relaxed);
+  c.resp3 = false;
+  c.resp_for_listing.store(2, std::memory_order_relaxed);
   ctx.rb.set_resp3(false);
-  ctx.client.authenticated = !ctx.server.config.requires_auth();
-  ctx.client.no_evict = false;
-  ctx.client.no_touch = false;
-  ctx.client.reply_off = false;
-  ctx.client.reply_skip_next = false;
+  c.authenticated = !ctx.server.config.requires_auth();
+  c.no_evict = false;
+  c.no_touch = false;
+  c.reply_off = false;
+  c.reply_skip_next = false;
   {
-    std::lock_guard lock(ctx.client.names_mu);
-    ctx.client.name.clear();
+    std::lock_guard lock(c.names_mu);
+    c.name.clear();
   }
   ctx.rb.SimpleString("RESET");
 }
@@ -144,9 +156,10 @@ void RegisterConnectionFamily(CommandRegistry& r) {
   r.Add({"echo", 2, kFast | kLoading, 0, 0, 0, CmdEcho});
   r.Add({"select", 2, kFast | kLoading, 0, 0, 0, CmdSelect});
   r.Add({"quit", -1, kFast | kNoAuth | kPubSub | kLoading | kNoMulti, 0, 0, 0, CmdQuit});
-  r.Add({"auth", -2, kFast | kNoAuth | kLoading | kNoMulti, 0, 0, 0, CmdAuth});
-  r.Add({"hello", -1, kFast | kNoAuth | kLoading | kNoMulti, 0, 0, 0, CmdHello});
-  r.Add({"reset", 1, kFast | kNoAuth | kLoading | kNoMulti | kPubSub, 0, 0, 0, CmdReset});
+  // AUTH and HELLO are queued inside MULTI, as in Redis 7.
+  r.Add({"reset", 1, kFast | kNoAuth | kPubSub | kLoading | kNoMulti, 0, 0, 0, CmdReset});
+  r.Add({"auth", -2, kFast | kNoAuth | kLoading, 0, 0, 0, CmdAuth});
+  r.Add({"hello", -1, kFast | kNoAuth | kLoading, 0, 0, 0, CmdHello});
 }
 
 }  // namespace kv

@@ -3,26 +3,60 @@
 #include <mutex>
 
 #include "server/base/clock.h"
+#include "server/base/string_util.h"
+#include "server/commands/transactions.h"
 #include "server/resp/errors.h"
 
 namespace kv {
 
+namespace {
+
+// Redis names subcommands "container|sub" in errors that quote the command being refused.
+std::string FullName(const CommandSpec& spec, ArgList args) {
+  static constexpr std::string_view kContainers[] = {
+      "acl",    "client", "cluster", "command", "config",  "function", "latency", "memory",
+      "module", "object", "pubsub",  "script",  "slowlog", "xgroup",   "xinfo"};
+  std::string name(spec.name);
+  if (args.size() < 2) return name;
+  for (std::string_view c : kContainers) {
+    if (c == spec.name) return name + "|" + ToLower(args[1]);
+  }
+  return name;
+}
+
+}  // namespace
+
 void Dispatcher::Execute(ClientState& client, ArgList args, resp::ReplyBuilder& rb) {
   if (args.empty()) return;
+  MultiState& txn = client.multi;
   const CommandSpec* spec = server_.commands.Find(args[0]);
   if (spec == nullptr) {
+    if (txn.in_multi) txn.aborted = true;
     rb.Error(resp::UnknownCommandError(args[0], args.subspan(1)));
     return;
   }
   CommandStats& stats = server_.commands.StatsOf(*spec);
+  // As Redis's rejectCommand: inside MULTI a refused command dooms the transaction, and a refused
+  // EXEC discards it on the spot.
   auto reject = [&](std::string_view msg) {
     stats.rejected_calls.fetch_add(1, std::memory_order_relaxed);
+    if (txn.in_multi) {
+      if (spec->name == "exec") {
+        DiscardTransaction(server_, client);
+        return rb.Error(ExecAbortError(msg));
+      }
+      txn.aborted = true;
+    }
     rb.Error(msg);
   };
   if (server_.config.requires_auth() && !client.authenticated && !spec->is(kNoAuth)) {
     return reject(resp::kNoAuthErr);
   }
   if (!spec->ArityOk(args.size())) return reject(resp::WrongNumArgsError(spec->name));
+  // RESP2 subscribers can only receive messages and (un)subscribe; RESP3 multiplexes pushes.
+  if (client.pubsub.count() > 0 && !client.resp3 && !spec->is(kPubSub)) {
+    return reject(resp::SubscribedContextError(FullName(*spec, args)));
+  }
   if (server_.loading.load(std::memory_order_relaxed) && !spec->is(kLoading)) {
     return reject("LOADING kvcache is loading the dataset in memory");
   }
@@ -31,6 +65,13 @@ void Dispatcher::Execute(ClientState& client, ArgList args, resp::ReplyBuilder& 
     if (log != nullptr) {
       if (auto err = log->WriteError()) return reject(*err);
     }
+  }
+  // Inside MULTI everything but the transaction-control commands waits for EXEC. No locks are
+  // taken: EXEC takes them all.
+  if (txn.in_multi && !spec->is(kNoMulti)) {
+    txn.Queue(*spec, args);
+    rb.SimpleString("QUEUED");
+    return;
   }
 
   client.last_command.store(spec->name.data(), std::memory_order_relaxed);
@@ -54,6 +95,7 @@ void Dispatcher::Execute(ClientState& client, ArgList args, resp::ReplyBuilder& 
   }
 
   CommandContext ctx(server_, client, rb, UnixMillis());
+  ctx.dispatcher = this;
   Run(*spec, ctx, args);
 
   if (single.owns_lock()) single.unlock();
@@ -69,6 +111,7 @@ void Dispatcher::ExecuteLocked(const CommandSpec& spec, ClientState& client, Arg
     return;
   }
   CommandContext ctx(server_, client, rb, UnixMillis());
+  ctx.dispatcher = this;
   Run(spec, ctx, args);
 }
 

@@ -14,6 +14,8 @@ void RegisterConfigFamily(CommandRegistry& r);
 void RegisterInfoFamily(CommandRegistry& r);
 void RegisterCommandDocsFamily(CommandRegistry& r);
 void RegisterServerFamily(CommandRegistry& r);
+void RegisterMultiFamily(CommandRegistry& r);
+void RegisterPubSubFamily(CommandRegistry& r);
 
 // Explicit, in one place: no static initialisers decide what the table holds.
 void RegisterAllFamilies(CommandRegistry& r) {
@@ -29,6 +31,8 @@ void RegisterAllFamilies(CommandRegistry& r) {
   RegisterInfoFamily(r);
   RegisterCommandDocsFamily(r);
   RegisterServerFamily(r);
+  RegisterMultiFamily(r);
+  RegisterPubSubFamily(r);
 }
 
 }  // namespace kv

@@ -181,22 +181,23 @@ bool ParseFlushOptionOrReply(CommandContext& ctx, ArgList args) {
 
 void CmdFlushDb(CommandContext& ctx, ArgList args) {
   if (!ParseFlushOptionOrReply(ctx, args)) return;
+  // Observers first, as Redis's signalFlushedDb: WATCH flags only the keys that exist.
+  for (KeyObserver* obs : ctx.server.key_observers) obs->OnFlush(ctx.client.db);
   Keyspace& ks = ctx.server.keyspace;
   for (size_t s = 0; s < ks.num_shards(); ++s) {
     ks.shard(s).dbs[static_cast<size_t>(ctx.client.db)].Clear();
   }
-  for (KeyObserver* obs : ctx.server.key_observers) obs->OnFlush(ctx.client.db);
   ctx.MarkDirty();
   ctx.rb.Ok();
 }
 
 void CmdFlushAll(CommandContext& ctx, ArgList args) {
   if (!ParseFlushOptionOrReply(ctx, args)) return;
+  for (KeyObserver* obs : ctx.server.key_observers) obs->OnFlush(-1);  // before: see FLUSHDB
   Keyspace& ks = ctx.server.keyspace;
   for (size_t s = 0; s < ks.num_shards(); ++s) {
     for (DbTable& t : ks.shard(s).dbs) t.Clear();
   }
-  for (KeyObserver* obs : ctx.server.key_observers) obs->OnFlush(-1);
   ctx.MarkDirty();
   ctx.rb.Ok();
 }

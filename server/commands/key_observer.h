@@ -14,7 +14,9 @@ class KeyObserver {
  public:
   virtual ~KeyObserver() = default;
   virtual void OnKeyModified(int db, std::string_view key) = 0;
-  // Every key of `db` (or of all databases when db < 0) was removed.
+  // Every key of `db` (or of all databases when db < 0) is about to be removed: call it with every
+  // shard lock held, BEFORE clearing (as Redis's signalFlushedDb), since WATCH only flags keys
+  // that exist at that moment. SWAPDB calls it for both databases.
   virtual void OnFlush(int db) = 0;
   // Called after every command once its shard locks are released, on the executing thread: work
   // that needs other shards' locks (a blocked BLMOVE served across shards) finishes here.

@@ -22,6 +22,8 @@
 namespace kv {
 
 class BlockingRegistry;  // server/commands/blocking.h
+class WatchRegistry;   // transactions.h
+class PubSubRegistry;  // pubsub.h
 
 struct ServerStats {
   std::atomic<uint64_t> connections_received{0};
@@ -50,6 +52,9 @@ struct ServerState {
   std::vector<KeyObserver*> key_observers;
   // Clients blocked in BLPOP & co; set (and added to key_observers) by InstallBlocking().
   std::shared_ptr<BlockingRegistry> blocking;
+  // Installed at start-up by InstallTransactions / InstallPubSub; null in a bare ServerState.
+  std::shared_ptr<WatchRegistry> watches;
+  std::shared_ptr<PubSubRegistry> pubsub;
   // Asks the process to shut down gracefully (SHUTDOWN, admin Shutdown, SIGTERM).
   std::function<void()> request_shutdown;
   int64_t start_time_ms = 0;

@@ -13,7 +13,9 @@
 #include "server/commands/blocking.h"
 #include "server/commands/command_registry.h"
 #include "server/commands/dispatcher.h"
+#include "server/commands/pubsub.h"
 #include "server/commands/server_state.h"
+#include "server/commands/transactions.h"
 #include "server/config/config.h"
 
 namespace kv::test {
@@ -23,17 +25,21 @@ class CommandTest : public ::testing::Test {
   CommandTest() : state_(config_), dispatcher_(state_) {
     RegisterAllFamilies(state_.commands);
     InstallBlocking(state_);
+    InstallTransactions(state_);
+    InstallPubSub(state_);
   }
 
   // Runs one command as client `client_` and returns the reply bytes.
   std::string Run(std::initializer_list<std::string_view> argv) {
     return Run(std::vector<std::string_view>(argv));
   }
-  std::string Run(const std::vector<std::string_view>& argv) {
+  std::string Run(const std::vector<std::string_view>& argv) { return RunAs(client_, argv); }
+  // The same as another client (WATCH, pub/sub and blocking tests need two).
+  std::string RunAs(ClientState& client, const std::vector<std::string_view>& argv) {
     std::string out;
     resp::ReplyBuilder rb(&out);
-    rb.set_resp3(client_.resp3);
-    dispatcher_.Execute(client_, argv, rb);
+    rb.set_resp3(client.resp3);
+    dispatcher_.Execute(client, argv, rb);
     return out;
   }
 

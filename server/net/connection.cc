@@ -7,6 +7,7 @@
 #include <boost/asio/write.hpp>
 
 #include "server/base/clock.h"
+#include "server/commands/pubsub.h"
 #include "server/net/connection_set.h"
 
 namespace kv::net {
@@ -89,9 +90,24 @@ void Connection::PostAfter(std::chrono::milliseconds delay,
 void Connection::RunPosted(const std::function<void(ClientState&, resp::ReplyBuilder&)>& fn) {
   if (closed_) return;
   fn(client_, rb_);
+  if (OverOutputLimit()) return;
   if (!client_.blocked) ProcessInput();
   Flush();
   if (!reading_ && !closing_) DoRead();
+}
+
+bool Connection::OverOutputLimit() {
+  if (client_.pubsub.count() == 0) return false;
+  const auto& pubsub = dispatcher_.server().pubsub;
+  int64_t limit = pubsub ? pubsub->output_limit() : 0;
+  if (limit <= 0 || out_.size() + writing_.size() <= static_cast<size_t>(limit)) return false;
+  // As Redis: the subscriber lost its messages anyway, so close without writing what is pending.
+  spdlog::warn(
+      "Client id={} addr={} laddr={} scheduled to be closed ASAP for overcoming of output buffer "
+      "limits.",
+      client_.id, client_.addr, client_.laddr);
+  CloseNow();
+  return true;
 }
 
 void Connection::Close() {

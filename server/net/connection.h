@@ -47,6 +47,9 @@ class Connection final : public ClientChannel, public std::enable_shared_from_th
   void CloseNow();
   // Runs a posted function on this thread, then resumes input and output.
   void RunPosted(const std::function<void(ClientState&, resp::ReplyBuilder&)>& fn);
+  // A subscriber whose pending output exceeds client-output-buffer-limit-pubsub is closed at once
+  // (returns true): a slow reader must not make us buffer messages without bound.
+  bool OverOutputLimit();
   void CompactInput();
   // False (and arranges a later Flush) while this client's last write is not durable enough.
   bool WriteIsDurable();

@@ -39,6 +39,19 @@ inline constexpr std::string_view kOutOfRangeErr = "ERR value is out of range, m
 inline constexpr std::string_view kNanErr = "ERR increment would produce NaN or Infinity";
 inline constexpr std::string_view kMisconfErr =
     "MISCONF Errors writing to the AOF file: the server cannot persist writes right now";
+inline constexpr std::string_view kMultiNestedErr = "ERR MULTI calls can not be nested";
+inline constexpr std::string_view kExecWithoutMultiErr = "ERR EXEC without MULTI";
+inline constexpr std::string_view kDiscardWithoutMultiErr = "ERR DISCARD without MULTI";
+inline constexpr std::string_view kWatchInMultiErr = "ERR WATCH inside MULTI is not allowed";
+inline constexpr std::string_view kExecAbortErr =
+    "EXECABORT Transaction discarded because of previous errors.";
+
+// "ERR Can't execute 'get': only (P|S)SUBSCRIBE / ..." (a RESP2 client in subscribed mode)
+inline std::string SubscribedContextError(std::string_view cmd) {
+  return "ERR Can't execute '" + std::string(cmd) +
+         "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this "
+         "context";
+}
 
 // Sets and sorted sets (t_set.c, t_zset.c).
 inline constexpr std::string_view kNumKeysErr = "ERR numkeys should be greater than 0";
