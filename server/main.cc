@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <random>
 
+#include "server/aof/aof.h"
 #include "server/base/clock.h"
 #include "server/commands/command_registry.h"
 #include "server/commands/dispatcher.h"
@@ -60,6 +61,8 @@ int main(int argc, char** argv) {
   state.run_id = RandomRunId();
   kv::RegisterAllFamilies(state.commands);
   kv::Dispatcher dispatcher(state);
+  // Registers itself as state.aof and follows CONFIG SET appendonly/appendfsync.
+  kv::Aof aof(dispatcher);
 
   kv::net::Server server(dispatcher, static_cast<size_t>(config.GetInt("io-threads")));
   if (auto err = server.Listen(config.Get("bind"), static_cast<int>(config.GetInt("port")))) {
@@ -80,13 +83,24 @@ int main(int argc, char** argv) {
   };
   std::signal(SIGPIPE, SIG_IGN);
 
+  // Clients may connect while the AOF loads; they get LOADING until it is done.
   server.Start();
+  state.loading = true;
+  if (auto err = aof.Start()) {
+    spdlog::critical("{}", *err);
+    server.Stop();
+    aof.Shutdown();
+    return 1;
+  }
+  state.loading = false;
   spdlog::info("kv-server ready to accept connections on {}:{} ({} I/O thread(s), {} shards)",
                config.Get("bind"), server.port(), config.GetInt("io-threads"),
                config.GetInt("shards"));
   main_ctx.run();
 
   server.Stop();
+  // Everything executed is queued by now: write it and fsync before exiting.
+  aof.Shutdown();
   spdlog::info("kv-server stopped");
   return 0;
 }

@@ -2,11 +2,13 @@
 
 namespace kv {
 
+void RegisterAofFamily(CommandRegistry& r);
 void RegisterConnectionFamily(CommandRegistry& r);
 void RegisterStringFamily(CommandRegistry& r);
 
 // Explicit, in one place: no static initialisers decide what the table holds.
 void RegisterAllFamilies(CommandRegistry& r) {
+  RegisterAofFamily(r);
   RegisterConnectionFamily(r);
   RegisterStringFamily(r);
 }

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "server/commands/aof_control.h"
 #include "server/commands/client_registry.h"
 #include "server/commands/command_registry.h"
 #include "server/commands/key_observer.h"
@@ -41,6 +42,9 @@ struct ServerState {
   ServerStats stats;
   // Null while appendonly is off; the AOF module swaps it when appendonly changes at run time.
   std::atomic<WriteLog*> write_log{nullptr};
+  // The AOF module's command-facing side (BGREWRITEAOF, WAITAOF, INFO persistence); null when the
+  // binary runs without it (unit tests). Set once at start-up.
+  AofControl* aof = nullptr;
   // Told about every key a write command modified (WATCH, blocked clients). Filled at start-up.
   std::vector<KeyObserver*> key_observers;
   // Asks the process to shut down gracefully (SHUTDOWN, admin Shutdown, SIGTERM).
