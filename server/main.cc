@@ -84,8 +84,8 @@ int main(int argc, char** argv) {
   std::signal(SIGPIPE, SIG_IGN);
 
   // Clients may connect while the AOF loads; they get LOADING until it is done.
-  server.Start();
   state.loading = true;
+  server.Start();
   if (auto err = aof.Start()) {
     spdlog::critical("{}", *err);
     server.Stop();
