@@ -10,6 +10,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 namespace kv {
 
@@ -46,6 +47,10 @@ struct ClientState {
   // Sequence number of this client's newest AOF record; with appendfsync always the connection
   // holds its replies until the AOF is durable up to here.
   uint64_t last_write_seq = 0;
+
+  // Run once on the client's thread when the connection closes (unwatch keys, leave blocking
+  // queues, unsubscribe). Modules append; nothing else may rely on their order.
+  std::vector<std::function<void()>> on_close;
 
   // Read from other threads by CLIENT LIST / INFO.
   std::atomic<int64_t> last_interaction_ms{0};

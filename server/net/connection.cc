@@ -133,7 +133,7 @@ void Connection::ProcessInput() {
     if (result == resp::Parser::Result::kProtocolError) {
       server.stats.protocol_errors.fetch_add(1, std::memory_order_relaxed);
       spdlog::debug("protocol error from {}: {}", client_.addr, parser_.error());
-      rb_.Error(parser_.error());
+      rb_.Error("ERR " + std::string(parser_.error()));
       closing_ = true;
       break;
     }
@@ -224,6 +224,8 @@ void Connection::OnWritten(boost::system::error_code ec, size_t n) {
 void Connection::CloseNow() {
   if (closed_) return;
   closed_ = true;
+  auto hooks = std::move(client_.on_close);
+  for (auto& fn : hooks) fn();
   boost::system::error_code ignored;
   socket_.shutdown(boost::asio::ip::tcp::socket::shutdown_both, ignored);
   socket_.close(ignored);
