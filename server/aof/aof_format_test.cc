@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "server/db/zset.h"
 #include "server/resp/parser.h"
 
 namespace kv {
@@ -93,6 +94,19 @@ TEST(AofFormatTest, HashAndSetCoverEveryElement) {
   }
   EXPECT_EQ(got_h, h.value.hash());
   EXPECT_EQ(got_s, s.value.set());
+}
+
+TEST(AofFormatTest, ZSetInAscendingOrderWithExactScores) {
+  Entry z{Value::NewZSet(), 0};
+  z.value.zset().Add("b", 0.1);
+  z.value.zset().Add("a", -1.0 / 0.0);
+  z.value.zset().Add("c", 1e300);
+  std::string out;
+  ASSERT_TRUE(AppendEntryCommands(&out, "z", z));
+  auto cmds = ParseAll(out);
+  ASSERT_EQ(cmds.size(), 1u);
+  EXPECT_EQ(cmds[0], (std::vector<std::string>{"ZADD", "z", "-inf", "a", "0.1", "b", "1e+300",
+                                               "c"}));
 }
 
 TEST(AofFormatTest, ScoresRoundTrip) {

@@ -20,11 +20,17 @@ pytestmark = pytest.mark.skipif(not os.path.exists(kv_server_binary()),
 
 
 @pytest.fixture
-def node_factory():
+def node_factory(request):
     nodes = []
+    try:
+        binary = request.config.getoption("--kv-server")  # from the shared conftest, if present
+    except ValueError:
+        binary = None
+    if binary == "none":
+        pytest.skip("no kv-server binary in this run")
 
     def make(*args, directory=None):
-        n = KvNode(args=list(args), directory=directory)
+        n = KvNode(binary=binary, args=list(args), directory=directory)
         nodes.append(n)
         return n
 
