@@ -3,7 +3,8 @@
 # same AOF settings in the same run (appendonly no / everysec / always; -P 1 and -P 16), then the
 # time and peak extra RSS of an AOF rewrite of 1M keys.
 #
-# Usage: bench/aof.sh BUILD_DIR [REQUESTS]   (REQUESTS default 200000; KEYS=1000000 for the rewrite)
+# Usage: bench/aof.sh BUILD_DIR [REQUESTS]   (REQUESTS default 200000; KEYS=1000000 for the rewrite;
+#        ONLY_REWRITE=1 skips the throughput table)
 set -euo pipefail
 
 BUILD_DIR=${1:?usage: bench/aof.sh BUILD_DIR [REQUESTS]}
@@ -59,6 +60,7 @@ rps() {  # port pipeline
     awk -F'","' '/"SET"/ {gsub(/"/,"",$2); print int($2)}'
 }
 
+if [[ -z ${ONLY_REWRITE:-} ]]; then
 echo "== SET throughput (redis-benchmark -t set -c 50 -n $REQUESTS -r 100000), requests/s"
 printf "%-10s %-4s %12s %12s %8s\n" appendfsync P kv-server redis-server kv/redis
 for mode in off everysec always; do
@@ -69,6 +71,7 @@ for mode in off everysec always; do
       "$(awk -v a="$kv" -v b="$rd" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')"
   done
 done
+fi
 
 rss_kb() { awk '/VmRSS/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
 
@@ -81,21 +84,24 @@ for kind in kv redis; do
     printf "*3\r\n$3\r\nSET\r\n$%d\r\n%s\r\n$%d\r\n%s\r\n", length(k), k, length(v), v}' |
     redis-cli -p "$PORT" --pipe >/dev/null
   manifest="$dir/appendonlydir/appendonly.aof.manifest"
-  before=$(cat "$manifest")
+  base_of() { awk '/type b/ {print $2}' "$manifest" 2>/dev/null; }
+  before=$(base_of)
   rss0=$(rss_kb "$PID")
   peak=$rss0
   t0=$(date +%s.%N)
   redis-cli -p "$PORT" bgrewriteaof >/dev/null
-  while [[ "$(cat "$manifest" 2>/dev/null)" == "$before" ]]; do
+  # Done when the manifest names a new base (it changes earlier too: the new incr file is listed
+  # at the start of the rewrite, by Redis as by kv-server).
+  while [[ "$(base_of)" == "$before" ]]; do
     r=$(rss_kb "$PID")
     # Redis rewrites in a forked child: count the child's RSS too (an upper bound, its pages are
     # shared copy-on-write with the parent).
     for c in $(pgrep -P "$PID" 2>/dev/null); do r=$((r + $(rss_kb "$c"))); done
-    (( r > peak )) && peak=$r
+    if (( r > peak )); then peak=$r; fi
     sleep 0.01
   done
   t1=$(date +%s.%N)
-  base=$(ls -1 "$dir/appendonlydir" | grep base)
+  base=$(awk '/type b/ {print $2}' "$manifest")
   extra="$(( (peak - rss0) / 1024 )) MB"
   if [[ $kind == redis ]]; then
     cow=$(redis-cli -p "$PORT" info persistence | awk -F: '/aof_last_cow_size/ {print int($2/1048576)}' | tr -d '\r')

@@ -16,7 +16,7 @@
 namespace kv {
 namespace {
 
-constexpr int64_t kTickMs = 100;             // writer wake-up for timers (everysec, cron, retry)
+constexpr int64_t kTickMs = 100;              // writer wake-up for timers (everysec, cron, retry)
 constexpr int64_t kRetryAfterErrorMs = 1000;  // as Redis retries a failed AOF write every second
 // Bytes written since the last fsync kept in memory so a failed fsync can be repaired; beyond
 // this (appendfsync no, or a huge second) a failed fsync needs a rewrite to recover.
@@ -31,9 +31,8 @@ Aof::Aof(Dispatcher& dispatcher) : dispatcher_(dispatcher), server_(dispatcher.s
   server_.aof = this;
   OnFsyncChange(server_.config.Get("appendfsync"));
   server_.config.OnChange("appendfsync", [this](const std::string& v) { OnFsyncChange(v); });
-  server_.config.OnChange("appendonly", [this](const std::string& v) {
-    OnAppendOnlyChange(v == "yes" || v == "1");
-  });
+  server_.config.OnChange(
+      "appendonly", [this](const std::string& v) { OnAppendOnlyChange(v == "yes" || v == "1"); });
 }
 
 Aof::~Aof() { Shutdown(); }
@@ -90,7 +89,8 @@ std::optional<std::string> Aof::Start() {
     auto t0 = MonotonicMicros();
     if (auto err = LoadAll(m)) return err;
     size_t keys = 0;
-    for (size_t db = 0; db < server_.keyspace.num_dbs(); ++db) keys += server_.keyspace.KeyCount(db);
+    for (size_t db = 0; db < server_.keyspace.num_dbs(); ++db)
+      keys += server_.keyspace.KeyCount(db);
     spdlog::info("DB loaded from append only file: {} keys in {:.3f} seconds", keys,
                  (MonotonicMicros() - t0) / 1e6);
   }
@@ -183,9 +183,7 @@ void Aof::Shutdown() {
   if (shut_down_) return;
   shut_down_ = true;
   rewrite_abort_ = true;
-  {
-    std::unique_lock lk(rewrite_mu_);
-  }
+  { std::unique_lock lk(rewrite_mu_); }
   if (rewriter_.joinable()) rewriter_.join();
   server_.write_log.store(nullptr, std::memory_order_release);
   {
@@ -437,9 +435,8 @@ void Aof::WriterLoop() {
     {
       std::unique_lock lk(mu_);
       writer_waiting_ = true;
-      cv_.wait_for(lk, std::chrono::milliseconds(kTickMs), [this] {
-        return stop_writer_ || fsync_requested_ || !chunks_.empty();
-      });
+      cv_.wait_for(lk, std::chrono::milliseconds(kTickMs),
+                   [this] { return stop_writer_ || fsync_requested_ || !chunks_.empty(); });
       writer_waiting_ = false;
       for (auto& c : chunks_) backlog_.push_back(std::move(c));
       chunks_.clear();
@@ -460,8 +457,8 @@ void Aof::WriterLoop() {
       backlog_.erase(backlog_.begin(), backlog_.begin() + static_cast<std::ptrdiff_t>(done));
       if (ok) {
         Fsync policy = fsync_policy_.load();
-        bool dirty = file_size_ != synced_size_ || needs_repair_ ||
-                     written_seq_.load() > synced_seq_.load();
+        bool dirty =
+            file_size_ != synced_size_ || needs_repair_ || written_seq_.load() > synced_seq_.load();
         bool sync = dirty && (policy == Fsync::kAlways || want_durable || fsync_asked || stop ||
                               (policy == Fsync::kEverySec && now - last_fsync_ms_ >= 1000));
         if (sync) ok = SyncFile();

@@ -159,7 +159,7 @@ class Aof final : public WriteLog, public AofControl {
   int fd_ = -1;
   int64_t file_size_ = 0;
   int64_t synced_size_ = 0;
-  std::string unsynced_;       // copy of the bytes in [synced_size_, file_size_)
+  std::string unsynced_;  // copy of the bytes in [synced_size_, file_size_)
   bool unsynced_complete_ = true;
   bool needs_repair_ = false;  // an fsync failed: rewrite the unsynced bytes before trusting it
   int64_t last_fsync_ms_ = 0;

@@ -189,7 +189,9 @@ std::optional<AofManifest> ParseManifest(std::string_view text, std::string* err
         }
         m.incrs.push_back(info);
         break;
-      case AofFileInfo::Type::kHistory: m.history.push_back(info); break;
+      case AofFileInfo::Type::kHistory:
+        m.history.push_back(info);
+        break;
     }
   }
   if (!m.base && m.incrs.empty()) {

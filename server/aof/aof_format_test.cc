@@ -105,8 +105,8 @@ TEST(AofFormatTest, ZSetInAscendingOrderWithExactScores) {
   ASSERT_TRUE(AppendEntryCommands(&out, "z", z));
   auto cmds = ParseAll(out);
   ASSERT_EQ(cmds.size(), 1u);
-  EXPECT_EQ(cmds[0], (std::vector<std::string>{"ZADD", "z", "-inf", "a", "0.1", "b", "1e+300",
-                                               "c"}));
+  EXPECT_EQ(cmds[0],
+            (std::vector<std::string>{"ZADD", "z", "-inf", "a", "0.1", "b", "1e+300", "c"}));
 }
 
 TEST(AofFormatTest, ScoresRoundTrip) {

@@ -1,14 +1,13 @@
 #include "server/aof/aof_loader.h"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
 #include <mutex>
-
-#include <fmt/format.h>
 
 #include "server/base/clock.h"
 #include "server/resp/parser.h"
@@ -54,8 +53,8 @@ std::optional<std::string> LoadAofFile(Dispatcher& dispatcher, ClientState& clie
   limits.max_bulk_len = int64_t{1} << 40;  // whatever a client was allowed to write, we replay
   resp::Parser parser(limits);
   std::string buf;
-  size_t start = 0;           // first unparsed byte in buf
-  int64_t buf_offset = 0;     // file offset of buf[0]
+  size_t start = 0;        // first unparsed byte in buf
+  int64_t buf_offset = 0;  // file offset of buf[0]
   bool eof = false;
   std::string reply;
   resp::ReplyBuilder rb(&reply);
@@ -72,8 +71,8 @@ std::optional<std::string> LoadAofFile(Dispatcher& dispatcher, ClientState& clie
         buf_offset += static_cast<int64_t>(start);
         start = 0;
       }
-      size_t want = std::max(kReadChunk, parser.hint() > buf.size() ? parser.hint() - buf.size()
-                                                                    : size_t{0});
+      size_t want =
+          std::max(kReadChunk, parser.hint() > buf.size() ? parser.hint() - buf.size() : size_t{0});
       size_t old = buf.size();
       buf.resize(old + want);
       ssize_t n;
@@ -96,8 +95,8 @@ std::optional<std::string> LoadAofFile(Dispatcher& dispatcher, ClientState& clie
     }
     int64_t offset = buf_offset + static_cast<int64_t>(start);
     if (pending[0] != '*') {
-      error = "Bad file format reading the append only file " + display_name +
-              " at byte offset " + std::to_string(offset) + ": expected '*', found byte 0x" +
+      error = "Bad file format reading the append only file " + display_name + " at byte offset " +
+              std::to_string(offset) + ": expected '*', found byte 0x" +
               fmt::format("{:02x}", static_cast<unsigned char>(pending[0]));
       break;
     }
@@ -130,8 +129,8 @@ std::optional<std::string> LoadAofFile(Dispatcher& dispatcher, ClientState& clie
       break;
     }
     if (result == resp::Parser::Result::kProtocolError) {
-      error = "Bad file format reading the append only file " + display_name +
-              " at byte offset " + std::to_string(offset) + ": " + std::string(parser.error());
+      error = "Bad file format reading the append only file " + display_name + " at byte offset " +
+              std::to_string(offset) + ": " + std::string(parser.error());
       break;
     }
     start += consumed;

@@ -22,8 +22,8 @@ constexpr int64_t kEnableRetryMsForRewrite = 5000;
 }  // namespace
 
 bool Aof::PersistManifest(const AofManifest& m, std::string* error) {
-  int rc = aof_io::WriteFileAtomic(aof_dir(), ManifestFileName(server_.config.Get("appendfilename")),
-                                   FormatManifest(m));
+  int rc = aof_io::WriteFileAtomic(
+      aof_dir(), ManifestFileName(server_.config.Get("appendfilename")), FormatManifest(m));
   if (rc != 0) *error = std::string("can't persist the AOF manifest: ") + std::strerror(rc);
   return rc == 0;
 }
@@ -219,6 +219,8 @@ bool Aof::RewriteBody(RewriteMode mode, std::string* error) {
   if (::rename(temp_path.c_str(), PathOf(base.name).c_str()) != 0) {
     return fail(std::string("can't rename the new base: ") + std::strerror(errno));
   }
+  // The base's name must be durable before a manifest that names it.
+  aof_io::FsyncDir(dir);
   std::vector<std::string> obsolete;
   {
     std::lock_guard lk(manifest_mu_);
