@@ -73,7 +73,7 @@ for mode in off everysec always; do
 done
 fi
 
-rss_kb() { awk '/VmRSS/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
+rss_kb() { awk '/VmRSS/ {v = $2} END {print v + 0}' "/proc/$1/status" 2>/dev/null || echo 0; }
 
 echo
 echo "== AOF rewrite of $KEYS keys (SET key:N value:N)"

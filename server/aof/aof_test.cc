@@ -213,6 +213,47 @@ TEST_F(AofTest, CorruptionInTheMiddleNamesTheOffset) {
   EXPECT_NE(err->find("byte offset " + std::to_string(second)), std::string::npos) << *err;
 }
 
+// CONFIG SET appendonly yes starts the log through a rewrite of what is in memory; no stops it.
+TEST_F(AofTest, AppendOnlySwitchedAtRunTime) {
+  const std::string manifest = aof_dir() + "/appendonly.aof.manifest";
+  {
+    Node n(dir_.string(), {{"appendonly", "no"}});
+    ASSERT_FALSE(n.Start());
+    n.Run({"SET", "before", "1"});
+    ASSERT_FALSE(n.config().Set("appendonly", "yes", true));
+    std::string text;
+    for (int i = 0; i < 500 && text.find(" type b") == std::string::npos; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      aof_io::ReadFile(manifest, &text);
+    }
+    ASSERT_NE(text.find(" type b"), std::string::npos);
+    n.Run({"SET", "after", "2"});
+    ASSERT_FALSE(n.config().Set("appendonly", "no", true));
+    n.Run({"SET", "unlogged", "3"});
+    n.aof().Shutdown();
+  }
+  Node n(dir_.string());
+  ASSERT_FALSE(n.Start());
+  EXPECT_EQ(n.Run({"GET", "before"}), "$1\r\n1\r\n");
+  EXPECT_EQ(n.Run({"GET", "after"}), "$1\r\n2\r\n");
+  EXPECT_EQ(n.Run({"GET", "unlogged"}), "$-1\r\n");
+}
+
+TEST_F(AofTest, AdminRewriteRefusedWhenOffAndWhileRunning) {
+  Node n(dir_.string(), {{"appendonly", "no"}});
+  ASSERT_FALSE(n.Start());
+  auto err = n.aof().StartRewrite(AofControl::RewriteTrigger::kAdmin);
+  ASSERT_TRUE(err);
+  EXPECT_EQ(*err, "ERR AOF is disabled (appendonly no)");
+  for (int i = 0; i < 20000; ++i) n.Run({"SET", "k" + std::to_string(i), "v"});
+  ASSERT_FALSE(n.aof().StartRewrite(AofControl::RewriteTrigger::kCommand));
+  auto again = n.aof().StartRewrite(AofControl::RewriteTrigger::kCommand);
+  if (again) {
+    EXPECT_EQ(*again, "ERR Background append only file rewriting already in progress");
+  }
+  EXPECT_TRUE(n.aof().WaitForRewrite());
+}
+
 TEST_F(AofTest, PersistenceInfoLines) {
   Node n(dir_.string());
   ASSERT_FALSE(n.Start());
