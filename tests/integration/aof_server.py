@@ -28,7 +28,8 @@ def free_port():
 
 
 class KvNode:
-    def __init__(self, binary=None, args=(), directory=None):
+    def __init__(self, binary=None, args=(), directory=None, preexec_fn=None):
+        self.preexec_fn = preexec_fn
         self.binary = binary or kv_server_binary()
         self.args = list(args)
         self.dir = directory or tempfile.mkdtemp(prefix="kvaof-")
@@ -46,7 +47,8 @@ class KvNode:
         self.port = free_port()
         log = open(self.log_path, "ab")
         self.proc = subprocess.Popen(self.argv(), stdout=log, stderr=subprocess.STDOUT,
-                                     stdin=subprocess.DEVNULL, cwd=self.dir)
+                                     stdin=subprocess.DEVNULL, cwd=self.dir,
+                                     preexec_fn=self.preexec_fn)
         log.close()
         deadline = time.monotonic() + timeout
         if expect_fail:

@@ -7,6 +7,10 @@ binary, default build/server/kv-server)."""
 
 import os
 import random
+import resource
+import shutil
+import signal
+import subprocess
 import threading
 import time
 
@@ -469,6 +473,68 @@ def test_config_set_appendonly_at_runtime(node_factory):
     c.set("unlogged", "3")
     n.restart()
     assert n.client().get("unlogged") is None
+
+
+# ---- Write errors -------------------------------------------------------------------------------
+
+@pytest.mark.skipif(not shutil.which("prlimit"), reason="needs prlimit (util-linux)")
+def test_write_error_refuses_writes_holds_replies_and_recovers(node_factory):
+    """A file size limit (RLIMIT_FSIZE, SIGXFSZ ignored) makes the AOF write fail with EFBIG like a
+    full disk: writes get MISCONF, reads go on, the write caught by the failure is not acknowledged
+    until it is on disk, and lifting the limit (prlimit on the live process) recovers."""
+    limit = 64 * 1024
+
+    def limit_file_size():
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, resource.RLIM_INFINITY))
+
+    n = node_factory("--appendonly", "yes", "--appendfsync", "always")
+    n.preexec_fn = limit_file_size
+    n.start()
+    c = n.client()
+    value = "x" * 1000
+    acked = 0
+    held = {}
+
+    def blocked_write(i):
+        try:
+            held[i] = n.client().set("k%d" % i, value)
+        except redis.exceptions.ResponseError as e:
+            held[i] = str(e)
+
+    # Fill the file up to the limit: the write that crosses it is held (no reply), not failed.
+    t = None
+    for i in range(200):
+        t = threading.Thread(target=blocked_write, args=(i,))
+        t.start()
+        t.join(timeout=1.0)
+        if t.is_alive():
+            break
+        assert held[i] is True
+        acked += 1
+    assert t.is_alive(), "the file limit was never reached"
+    time.sleep(0.3)
+    with pytest.raises(redis.exceptions.ResponseError, match="MISCONF Errors writing to the AOF"):
+        c.set("refused", "1")
+    assert c.get("k0") == value.encode()  # reads keep working
+    subprocess.run(["prlimit", "--pid", str(n.proc.pid), "--fsize=unlimited"], check=True)
+    t.join(timeout=10)
+    assert not t.is_alive() and held[acked] is True
+    deadline = time.time() + 5
+    while True:
+        try:
+            assert c.set("after", "1") is True
+            break
+        except redis.exceptions.ResponseError:
+            assert time.time() < deadline
+            time.sleep(0.1)
+    n.stop()
+    n.preexec_fn = None
+    n.start()
+    c = n.client()
+    for i in range(acked + 1):
+        assert c.get("k%d" % i) == value.encode()
+    assert c.get("after") == b"1" and c.get("refused") is None
 
 
 # ---- WAITAOF -------------------------------------------------------------------------------------
