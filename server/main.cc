@@ -11,6 +11,7 @@
 
 #include "server/aof/aof.h"
 #include "server/base/clock.h"
+#include "server/commands/blocking.h"
 #include "server/commands/command_registry.h"
 #include "server/commands/dispatcher.h"
 #include "server/commands/server_state.h"
@@ -60,6 +61,7 @@ int main(int argc, char** argv) {
   state.start_time_ms = kv::UnixMillis();
   state.run_id = RandomRunId();
   kv::RegisterAllFamilies(state.commands);
+  kv::InstallBlocking(state);
   kv::Dispatcher dispatcher(state);
   // Registers itself as state.aof and follows CONFIG SET appendonly/appendfsync.
   kv::Aof aof(dispatcher);

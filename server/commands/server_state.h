@@ -7,6 +7,7 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,8 @@
 #include "server/db/keyspace.h"
 
 namespace kv {
+
+class BlockingRegistry;  // server/commands/blocking.h
 
 struct ServerStats {
   std::atomic<uint64_t> connections_received{0};
@@ -47,6 +50,8 @@ struct ServerState {
   AofControl* aof = nullptr;
   // Told about every key a write command modified (WATCH, blocked clients). Filled at start-up.
   std::vector<KeyObserver*> key_observers;
+  // Clients blocked in BLPOP & co; set (and added to key_observers) by InstallBlocking().
+  std::shared_ptr<BlockingRegistry> blocking;
   // Asks the process to shut down gracefully (SHUTDOWN, admin Shutdown, SIGTERM).
   std::function<void()> request_shutdown;
   int64_t start_time_ms = 0;
