@@ -8,6 +8,8 @@ void RegisterStringFamily(CommandRegistry& r);
 void RegisterGenericFamily(CommandRegistry& r);
 void RegisterListFamily(CommandRegistry& r);
 void RegisterHashFamily(CommandRegistry& r);
+void RegisterSetFamily(CommandRegistry& r);
+void RegisterZSetFamily(CommandRegistry& r);
 
 // Explicit, in one place: no static initialisers decide what the table holds.
 void RegisterAllFamilies(CommandRegistry& r) {
@@ -17,6 +19,8 @@ void RegisterAllFamilies(CommandRegistry& r) {
   RegisterGenericFamily(r);
   RegisterListFamily(r);
   RegisterHashFamily(r);
+  RegisterSetFamily(r);
+  RegisterZSetFamily(r);
 }
 
 }  // namespace kv
