@@ -1,6 +1,7 @@
 #include "server/base/string_util.h"
 
 #include <cctype>
+#include <cstdarg>
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
@@ -91,6 +92,23 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
 std::string ToLower(std::string_view s) {
   std::string out(s);
   for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+}  // namespace kv
+
+namespace kv {
+
+std::string StrPrintf(const char* fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  va_list copy;
+  va_copy(copy, ap);
+  int n = std::vsnprintf(nullptr, 0, fmt, copy);
+  va_end(copy);
+  std::string out(n > 0 ? static_cast<size_t>(n) : 0, '\0');
+  if (n > 0) std::vsnprintf(out.data(), out.size() + 1, fmt, ap);
+  va_end(ap);
   return out;
 }
 

@@ -24,3 +24,10 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b);
 std::string ToLower(std::string_view s);
 
 }  // namespace kv
+
+namespace kv {
+
+// snprintf into a std::string (INFO lines, CLIENT LIST): printf's checked formats without iostream.
+std::string StrPrintf(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
+
+}  // namespace kv

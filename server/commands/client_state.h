@@ -42,6 +42,7 @@ struct ClientState {
   std::string laddr;  // "ip:port" of our end
   int64_t created_ms = 0;
   std::weak_ptr<ClientChannel> channel;
+  int fd = -1;  // socket descriptor, shown by CLIENT LIST
 
   int db = 0;
   bool authenticated = false;
@@ -64,12 +65,24 @@ struct ClientState {
   std::atomic<int64_t> last_interaction_ms{0};
   std::atomic<const char*> last_command{"NULL"};
   std::atomic<int> db_for_listing{0};
+  std::atomic<int> resp_for_listing{2};  // protocol version after HELLO, for CLIENT LIST resp=
 
   // Names change rarely and are read by CLIENT LIST from other threads: guarded by names_mu.
   mutable std::mutex names_mu;
   std::string name;
   std::string lib_name;
   std::string lib_ver;
+
+  // CLIENT NO-EVICT / NO-TOUCH: accepted and remembered; nothing evicts or tracks access yet.
+  bool no_evict = false;
+  bool no_touch = false;
+  // CLIENT REPLY OFF / SKIP: the connection drops the replies of every command, or of the next one.
+  bool reply_off = false;
+  bool reply_skip_next = false;
+  // Run on the client's thread by RESET, which returns the connection to its initial state. A
+  // module with per-client state that RESET must clear (MULTI queue, subscriptions, WATCH) appends
+  // a hook once per client; RESET runs the hooks and keeps them.
+  std::vector<std::function<void()>> on_reset;
 };
 
 }  // namespace kv

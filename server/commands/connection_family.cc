@@ -1,6 +1,7 @@
 // Connection commands: PING, ECHO, SELECT, QUIT, AUTH, HELLO, RESET.
 
 #include "server/commands/arg_parsing.h"
+#include "server/commands/client_info.h"
 #include "server/commands/command_registry.h"
 
 namespace kv {
@@ -31,9 +32,11 @@ void CmdQuit(CommandContext& ctx, ArgList) {
 }
 
 // Redis 6+ semantics with only the default user: AUTH pass, or AUTH default pass.
+// Without requirepass the default user is "nopass": any password is accepted for it, as in Redis
+// (`AUTH default x` and `HELLO 3 AUTH default x` succeed; `AUTH x` alone is refused above).
 bool CheckPassword(CommandContext& ctx, std::string_view user, std::string_view pass) {
   std::string required = ctx.server.config.Get("requirepass");
-  return user == "default" && !required.empty() && pass == required;
+  return user == "default" && (required.empty() || pass == required);
 }
 
 void CmdAuth(CommandContext& ctx, ArgList args) {
@@ -86,16 +89,15 @@ void CmdHello(CommandContext& ctx, ArgList args) {
         "RESP protocol version at the same time");
   }
   if (has_setname) {
-    for (char c : setname) {
-      if (c < '!' || c > '~') {
-        return ctx.rb.Error(
-            "ERR Client names cannot contain spaces, newlines or special characters.");
-      }
+    if (!ValidClientName(setname)) {
+      return ctx.rb.Error(
+          "ERR Client names cannot contain spaces, newlines or special characters.");
     }
     std::lock_guard lock(ctx.client.names_mu);
     ctx.client.name = setname;
   }
   ctx.client.resp3 = proto == 3;
+  ctx.client.resp_for_listing.store(proto, std::memory_order_relaxed);
   ctx.rb.set_resp3(ctx.client.resp3);
   ctx.rb.MapHeader(7);
   ctx.rb.Bulk("server");
@@ -114,6 +116,27 @@ void CmdHello(CommandContext& ctx, ArgList args) {
   ctx.rb.ArrayHeader(0);
 }
 
+// RESET: back to a fresh connection's state (db 0, RESP2, no name, authenticated only when no
+// password is required); modules clear their own per-client state through on_reset hooks.
+void CmdReset(CommandContext& ctx, ArgList) {
+  for (auto& hook : ctx.client.on_reset) hook();
+  ctx.client.db = 0;
+  ctx.client.db_for_listing.store(0, std::memory_order_relaxed);
+  ctx.client.resp3 = false;
+  ctx.client.resp_for_listing.store(2, std::memory_order_relaxed);
+  ctx.rb.set_resp3(false);
+  ctx.client.authenticated = !ctx.server.config.requires_auth();
+  ctx.client.no_evict = false;
+  ctx.client.no_touch = false;
+  ctx.client.reply_off = false;
+  ctx.client.reply_skip_next = false;
+  {
+    std::lock_guard lock(ctx.client.names_mu);
+    ctx.client.name.clear();
+  }
+  ctx.rb.SimpleString("RESET");
+}
+
 }  // namespace
 
 void RegisterConnectionFamily(CommandRegistry& r) {
@@ -123,6 +146,7 @@ void RegisterConnectionFamily(CommandRegistry& r) {
   r.Add({"quit", -1, kFast | kNoAuth | kPubSub | kLoading | kNoMulti, 0, 0, 0, CmdQuit});
   r.Add({"auth", -2, kFast | kNoAuth | kLoading | kNoMulti, 0, 0, 0, CmdAuth});
   r.Add({"hello", -1, kFast | kNoAuth | kLoading | kNoMulti, 0, 0, 0, CmdHello});
+  r.Add({"reset", 1, kFast | kNoAuth | kLoading | kNoMulti | kPubSub, 0, 0, 0, CmdReset});
 }
 
 }  // namespace kv

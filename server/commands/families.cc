@@ -10,6 +10,11 @@ void RegisterListFamily(CommandRegistry& r);
 void RegisterHashFamily(CommandRegistry& r);
 void RegisterSetFamily(CommandRegistry& r);
 void RegisterZSetFamily(CommandRegistry& r);
+void RegisterClientFamily(CommandRegistry& r);
+void RegisterConfigFamily(CommandRegistry& r);
+void RegisterInfoFamily(CommandRegistry& r);
+void RegisterCommandDocsFamily(CommandRegistry& r);
+void RegisterServerFamily(CommandRegistry& r);
 
 // Explicit, in one place: no static initialisers decide what the table holds.
 void RegisterAllFamilies(CommandRegistry& r) {
@@ -21,6 +26,11 @@ void RegisterAllFamilies(CommandRegistry& r) {
   RegisterHashFamily(r);
   RegisterSetFamily(r);
   RegisterZSetFamily(r);
+  RegisterClientFamily(r);
+  RegisterConfigFamily(r);
+  RegisterInfoFamily(r);
+  RegisterCommandDocsFamily(r);
+  RegisterServerFamily(r);
 }
 
 }  // namespace kv

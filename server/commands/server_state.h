@@ -15,6 +15,7 @@
 #include "server/commands/client_registry.h"
 #include "server/commands/command_registry.h"
 #include "server/commands/key_observer.h"
+#include "server/commands/stats_sampler.h"
 #include "server/commands/write_log.h"
 #include "server/config/config.h"
 #include "server/db/keyspace.h"
@@ -43,6 +44,7 @@ struct ServerState {
   CommandRegistry commands;
   ClientRegistry clients;
   ServerStats stats;
+  StatsSampler sampler;  // instantaneous_* rates and the memory peak (INFO)
   // Null while appendonly is off; the AOF module swaps it when appendonly changes at run time.
   std::atomic<WriteLog*> write_log{nullptr};
   // The AOF module's command-facing side (BGREWRITEAOF, WAITAOF, INFO persistence); null when the

@@ -158,6 +158,7 @@ std::optional<std::string> Config::LoadFromArgs(int argc, const char* const* arg
   int i = 1;
   if (argc > 1 && std::string_view(argv[1]).substr(0, 2) != "--") {
     if (auto err = LoadFile(argv[1])) return err;
+    config_file_ = argv[1];
     i = 2;
   }
   for (; i < argc; ++i) {

@@ -53,6 +53,9 @@ class Config {
   // Every (key, value) whose name matches `pattern` (glob), in table order.
   std::vector<std::pair<std::string, std::string>> Match(std::string_view pattern) const;
 
+  // The config file given on the command line ("" when none): CONFIG REWRITE and INFO read it.
+  const std::string& config_file() const { return config_file_; }
+
   // Called after a key changes (CONFIG SET), on the thread that changed it.
   void OnChange(std::string_view name, std::function<void(const std::string&)> fn);
 
@@ -65,6 +68,7 @@ class Config {
   void RefreshCache(const std::string& name, const std::string& value);
 
   mutable std::mutex mu_;
+  std::string config_file_;  // set once at start-up, before any other thread runs
   std::map<std::string, std::string, std::less<>> values_;
   std::map<std::string, std::vector<std::function<void(const std::string&)>>, std::less<>>
       observers_;

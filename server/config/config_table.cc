@@ -25,7 +25,7 @@ const std::vector<ConfigKey>& ConfigTable() {
        "AOF base name"},
       {"appenddirname", ConfigType::kString, "appendonlydir", false, 0, 0, "", false,
        "AOF directory"},
-      {"appendfsync", ConfigType::kEnum, "everysec", true, 0, 0, "always everysec no", false,
+      {"appendfsync", ConfigType::kEnum, "everysec", true, 0, 0, "everysec always no", false,
        "AOF fsync policy"},
       {"aof-load-truncated", ConfigType::kBool, "yes", true, 0, 0, "", false,
        "load an AOF with a truncated tail"},

@@ -34,6 +34,7 @@ Connection::Connection(boost::asio::ip::tcp::socket socket, Dispatcher& dispatch
   if (!ec) client_.addr = Endpoint(remote);
   auto local = socket_.local_endpoint(ec);
   if (!ec) client_.laddr = Endpoint(local);
+  client_.fd = static_cast<int>(socket_.native_handle());
   client_.created_ms = UnixMillis();
   client_.last_interaction_ms = client_.created_ms;
 }
@@ -154,7 +155,12 @@ void Connection::ProcessInput() {
     }
     in_start_ += consumed;  // the args still point into in_, which is not moved until we return
     if (args.empty()) continue;
+    // CLIENT REPLY OFF / SKIP: the command runs, its reply is dropped.
+    const size_t reply_mark = out_.size();
+    const bool skip_this = client_.reply_skip_next;
+    client_.reply_skip_next = false;
     dispatcher_.Execute(client_, args, rb_);
+    if (client_.reply_off || skip_this) out_.resize(reply_mark);
     if (client_.close_after_reply) closing_ = true;
   }
   if (in_start_ == in_filled_) {

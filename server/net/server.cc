@@ -7,6 +7,7 @@
 #include <future>
 
 #include "server/base/clock.h"
+#include "server/commands/server_info.h"
 #include "server/net/connection.h"
 #include "server/resp/errors.h"
 
@@ -85,6 +86,7 @@ void Server::ScheduleCron() {
     if (ec) return;
     // Bounded per shard and database so one cycle never stalls thread 0 for long.
     dispatcher_.server().keyspace.ActiveExpireCycle(UnixMillis(), 200);
+    SampleServerStats(dispatcher_.server(), UnixMillis());
     ScheduleCron();
   });
 }
