@@ -590,8 +590,6 @@ void Aof::AppendPersistenceInfo(std::string* out) const {
     out->append(fmt::format("{}", v));
     out->append("\r\n");
   };
-  line("loading", server_.loading.load() ? 1 : 0);
-  line("async_loading", 0);
   line("aof_enabled", on ? 1 : 0);
   line("aof_rewrite_in_progress", running ? 1 : 0);
   line("aof_rewrite_scheduled", enable_scheduled_.load() && !running ? 1 : 0);
@@ -599,6 +597,7 @@ void Aof::AppendPersistenceInfo(std::string* out) const {
   line("aof_current_rewrite_time_sec",
        running ? (now - rewrite_started_ms_.load()) / 1000 : int64_t{-1});
   line("aof_last_bgrewrite_status", last_bgrewrite_ok_.load() ? "ok" : "err");
+  line("aof_rewrites", rewrites_.load());
   line("aof_last_write_status", write_failed_.load() ? "err" : "ok");
   line("aof_last_cow_size", 0);
   if (on) {

@@ -196,6 +196,7 @@ class Aof final : public WriteLog, public AofControl {
   std::atomic<int64_t> rewrite_started_ms_{0};
   std::atomic<int64_t> last_rewrite_ms_{-1};
   std::atomic<bool> last_bgrewrite_ok_{true};
+  std::atomic<uint64_t> rewrites_{0};
   std::atomic<int64_t> rewrite_retry_at_ms_{0};
   // Capture state: captured_[i] is guarded by shard i's mutex; outputs by capture_mu_.
   std::vector<uint8_t> captured_;

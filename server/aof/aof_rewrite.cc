@@ -61,6 +61,7 @@ void Aof::RewriteMain(RewriteMode mode) {
     rewrite_retry_at_ms_ = UnixMillis() + kEnableRetryMsForRewrite;
   }
   last_bgrewrite_ok_ = ok;
+  if (ok) rewrites_.fetch_add(1);
   last_rewrite_ms_ = took;
   std::lock_guard lk(rewrite_mu_);
   rewrite_running_ = false;

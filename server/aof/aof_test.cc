@@ -262,7 +262,7 @@ TEST_F(AofTest, PersistenceInfoLines) {
   EXPECT_NE(info.find("aof_enabled:1\r\n"), std::string::npos) << info;
   EXPECT_NE(info.find("aof_last_write_status:ok\r\n"), std::string::npos);
   EXPECT_NE(info.find("aof_current_size:"), std::string::npos);
-  EXPECT_NE(info.find("loading:0\r\n"), std::string::npos);
+  EXPECT_NE(info.find("aof_rewrites:0\r\n"), std::string::npos);
 }
 
 }  // namespace

@@ -34,7 +34,7 @@ class AofControl {
   virtual void WaitFsynced(uint64_t seq, int64_t wait_deadline_ms, bool until_deadline,
                            std::function<void(bool)> done) = 0;
 
-  // The aof_* and loading lines of INFO persistence, each "name:value\r\n".
+  // The aof_* lines of INFO persistence, each "name:value\r\n".
   virtual void AppendPersistenceInfo(std::string* out) const = 0;
 };
 

@@ -460,6 +460,27 @@ def test_bgrewriteaof_replies_and_works_with_appendonly_off(node_factory):
     assert n.client().get("a") == b"1"
 
 
+def test_info_persistence(node_factory):
+    n = node_factory("--appendonly", "yes").start()
+    c = n.client()
+    if not has_command(c, "info"):
+        pytest.skip("INFO not implemented on this branch")
+    c.set("a", "1")
+    before = read_manifest(n)
+    c.execute_command("BGREWRITEAOF")
+    wait_rewrite_done(c, before, n.aof_dir())
+    deadline = time.time() + 5
+    while True:
+        info = c.info("persistence")
+        if info.get("aof_rewrite_in_progress") == 0 or time.time() > deadline:
+            break
+        time.sleep(0.05)
+    assert info["aof_enabled"] == 1 and info["loading"] == 0
+    assert info["aof_rewrites"] == 1 and info["aof_last_bgrewrite_status"] == "ok"
+    assert info["aof_last_write_status"] == "ok"
+    assert info["aof_current_size"] > 0 and info["aof_base_size"] > 0
+
+
 def test_config_set_appendonly_at_runtime(node_factory):
     n = node_factory().start()
     c = n.client()
