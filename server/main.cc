@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <random>
 
+#include "server/aof/aof.h"
 #include "server/base/clock.h"
 #include "server/commands/blocking.h"
 #include "server/commands/command_registry.h"
@@ -66,6 +67,8 @@ int main(int argc, char** argv) {
   kv::InstallTransactions(state);
   kv::InstallPubSub(state);
   kv::Dispatcher dispatcher(state);
+  // Registers itself as state.aof and follows CONFIG SET appendonly/appendfsync.
+  kv::Aof aof(dispatcher);
 
   kv::net::Server server(dispatcher, static_cast<size_t>(config.GetInt("io-threads")));
   if (auto err = server.Listen(config.Get("bind"), static_cast<int>(config.GetInt("port")))) {
@@ -86,13 +89,24 @@ int main(int argc, char** argv) {
   };
   std::signal(SIGPIPE, SIG_IGN);
 
+  // Clients may connect while the AOF loads; they get LOADING until it is done.
+  state.loading = true;
   server.Start();
+  if (auto err = aof.Start()) {
+    spdlog::critical("{}", *err);
+    server.Stop();
+    aof.Shutdown();
+    return 1;
+  }
+  state.loading = false;
   spdlog::info("kv-server ready to accept connections on {}:{} ({} I/O thread(s), {} shards)",
                config.Get("bind"), server.port(), config.GetInt("io-threads"),
                config.GetInt("shards"));
   main_ctx.run();
 
   server.Stop();
+  // Everything executed is queued by now: write it and fsync before exiting.
+  aof.Shutdown();
   spdlog::info("kv-server stopped");
   return 0;
 }

@@ -115,12 +115,26 @@ void Dispatcher::ExecuteLocked(const CommandSpec& spec, ClientState& client, Arg
   Run(spec, ctx, args);
 }
 
+void Dispatcher::CaptureBeforeWrite(const CommandSpec& spec, ArgList args) {
+  WriteLog* log = server_.write_log.load(std::memory_order_acquire);
+  if (log == nullptr || !log->capturing()) return;
+  Keyspace& ks = server_.keyspace;
+  if (spec.is(kAllShards)) {
+    for (size_t i = 0; i < ks.num_shards(); ++i) log->BeforeWriteLocked(i);
+    return;
+  }
+  KeyIndexVec key_pos;
+  spec.KeyIndices(args, &key_pos);
+  for (size_t pos : key_pos) log->BeforeWriteLocked(ks.ShardIndex(args[pos]));
+}
+
 void Dispatcher::Run(const CommandSpec& spec, CommandContext& ctx, ArgList args) {
   CommandStats& stats = server_.commands.StatsOf(spec);
   std::string& out = *ctx.rb.buffer();
   const size_t reply_start = out.size();
   const int64_t start_us = MonotonicMicros();
 
+  if (spec.is(kWrite)) CaptureBeforeWrite(spec, args);
   spec.handler(ctx, args);
 
   if (spec.is(kWrite) && ctx.dirty > 0) {

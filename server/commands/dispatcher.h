@@ -28,6 +28,8 @@ class Dispatcher {
 
  private:
   void Run(const CommandSpec& spec, CommandContext& ctx, ArgList args);
+  // Lets an AOF rewrite in progress capture the shards a write is about to change (write_log.h).
+  void CaptureBeforeWrite(const CommandSpec& spec, ArgList args);
 
   ServerState& server_;
 };

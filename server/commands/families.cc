@@ -2,6 +2,7 @@
 
 namespace kv {
 
+void RegisterAofFamily(CommandRegistry& r);
 void RegisterConnectionFamily(CommandRegistry& r);
 void RegisterStringFamily(CommandRegistry& r);
 void RegisterGenericFamily(CommandRegistry& r);
@@ -19,6 +20,7 @@ void RegisterPubSubFamily(CommandRegistry& r);
 
 // Explicit, in one place: no static initialisers decide what the table holds.
 void RegisterAllFamilies(CommandRegistry& r) {
+  RegisterAofFamily(r);
   RegisterConnectionFamily(r);
   RegisterStringFamily(r);
   RegisterGenericFamily(r);

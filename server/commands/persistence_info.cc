@@ -1,5 +1,5 @@
-// The "# Persistence" section of INFO. A stub until the AOF module fills it in: it owns this file
-// and reports its real state here.
+// The "# Persistence" section of INFO: loading and the (always idle) RDB lines here, the aof_*
+// lines from the AOF module (server/aof) through AofControl.
 
 #include "server/commands/server_info.h"
 
@@ -12,6 +12,8 @@ void AppendPersistenceInfo(ServerState& server, std::string* out) {
   out->append("rdb_changes_since_last_save:0\r\nrdb_bgsave_in_progress:0\r\n");
   out->append("rdb_last_save_time:" + std::to_string(server.start_time_ms / 1000) + "\r\n");
   out->append("rdb_last_bgsave_status:ok\r\nrdb_saves:0\r\n");
+  if (server.aof != nullptr) return server.aof->AppendPersistenceInfo(out);
+  // Without the AOF module (unit tests of the command layer): what the config says.
   out->append("aof_enabled:");
   out->append(server.config.GetBool("appendonly") ? "1" : "0");
   out->append(

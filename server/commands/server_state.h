@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "server/commands/aof_control.h"
 #include "server/commands/client_registry.h"
 #include "server/commands/command_registry.h"
 #include "server/commands/key_observer.h"
@@ -48,6 +49,9 @@ struct ServerState {
   StatsSampler sampler;  // instantaneous_* rates and the memory peak (INFO)
   // Null while appendonly is off; the AOF module swaps it when appendonly changes at run time.
   std::atomic<WriteLog*> write_log{nullptr};
+  // The AOF module's command-facing side (BGREWRITEAOF, WAITAOF, INFO persistence); null when the
+  // binary runs without it (unit tests). Set once at start-up.
+  AofControl* aof = nullptr;
   // Told about every key a write command modified (WATCH, blocked clients). Filled at start-up.
   std::vector<KeyObserver*> key_observers;
   // Clients blocked in BLPOP & co; set (and added to key_observers) by InstallBlocking().

@@ -4,6 +4,8 @@
 // shard locks of the command, so the log's order is the execution order for any two commands that
 // touched a common key.
 
+#include <atomic>
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -25,6 +27,17 @@ class WriteLog {
   // (always: fsynced; everysec/no: handed to the writer, which Append already did). Otherwise
   // returns false and later calls `on_durable` once, from the writer's thread.
   virtual bool ReadyToReply(uint64_t seq, std::function<void()> on_durable) = 0;
+
+  // An AOF rewrite captures the keyspace as it was at one instant (its cut) without stopping
+  // writers: while capturing() is true, the dispatcher calls BeforeWriteLocked(i) for every shard
+  // i it locked for a write command, before the handler runs, and the log serialises that shard
+  // first if the rewrite has not reached it yet. capturing() is set under all shard locks, so a
+  // thread holding any shard lock reads it correctly with a relaxed load.
+  bool capturing() const { return capturing_.load(std::memory_order_relaxed); }
+  virtual void BeforeWriteLocked(size_t /*shard*/) {}
+
+ protected:
+  std::atomic<bool> capturing_{false};
 };
 
 }  // namespace kv

@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# AOF benchmark: redis-benchmark SET throughput of kv-server and Debian's redis-server with the
+# same AOF settings in the same run (appendonly no / everysec / always; -P 1 and -P 16), then the
+# time and peak extra RSS of an AOF rewrite of 1M keys.
+#
+# Usage: bench/aof.sh BUILD_DIR [REQUESTS]   (REQUESTS default 200000; KEYS=1000000 for the rewrite;
+#        ONLY_REWRITE=1 skips the throughput table)
+set -euo pipefail
+
+BUILD_DIR=${1:?usage: bench/aof.sh BUILD_DIR [REQUESTS]}
+REQUESTS=${2:-200000}
+KEYS=${KEYS:-1000000}
+KV=$BUILD_DIR/server/kv-server
+[[ -x $KV ]] || { echo "no $KV" >&2; exit 1; }
+command -v redis-server >/dev/null || { echo "redis-server not installed" >&2; exit 1; }
+
+TMP=$(mktemp -d /tmp/kvaofbench.XXXXXX)
+PIDS=()
+cleanup() {
+  for p in "${PIDS[@]:-}"; do [[ -n $p ]] && kill -9 "$p" 2>/dev/null || true; done
+  rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+free_port() {
+  /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+wait_ready() {  # port
+  for _ in $(seq 1 200); do
+    if [[ $(redis-cli -p "$1" get __probe__ 2>/dev/null | head -c 7) != LOADING ]] &&
+       redis-cli -p "$1" ping 2>/dev/null | grep -q PONG; then return 0; fi
+    sleep 0.05
+  done
+  echo "server on $1 not ready" >&2; return 1
+}
+
+# start KIND MODE DIR -> sets PORT and PID
+start() {
+  local kind=$1 mode=$2 dir=$3
+  mkdir -p "$dir"
+  PORT=$(free_port)
+  local aof=(--appendonly yes --appendfsync "$mode")
+  [[ $mode == off ]] && aof=(--appendonly no)
+  if [[ $kind == kv ]]; then
+    "$KV" --port "$PORT" --bind 127.0.0.1 --dir "$dir" "${aof[@]}" >"$dir/log" 2>&1 &
+  else
+    redis-server --port "$PORT" --bind 127.0.0.1 --dir "$dir" --save "" \
+      --aof-use-rdb-preamble no "${aof[@]}" >"$dir/log" 2>&1 &
+  fi
+  PID=$!
+  PIDS+=("$PID")
+  wait_ready "$PORT"
+}
+
+stop() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
+
+rps() {  # port pipeline
+  redis-benchmark -p "$1" -t set -c 50 -n "$REQUESTS" -r 100000 -P "$2" -q --csv 2>/dev/null |
+    awk -F'","' '/"SET"/ {gsub(/"/,"",$2); print int($2)}'
+}
+
+if [[ -z ${ONLY_REWRITE:-} ]]; then
+echo "== SET throughput (redis-benchmark -t set -c 50 -n $REQUESTS -r 100000), requests/s"
+printf "%-10s %-4s %12s %12s %8s\n" appendfsync P kv-server redis-server kv/redis
+for mode in off everysec always; do
+  for p in 1 16; do
+    start kv "$mode" "$TMP/kv-$mode-$p"; kv=$(rps "$PORT" "$p"); stop "$PID"
+    start redis "$mode" "$TMP/redis-$mode-$p"; rd=$(rps "$PORT" "$p"); stop "$PID"
+    printf "%-10s %-4s %12s %12s %8s\n" "$mode" "$p" "$kv" "$rd" \
+      "$(awk -v a="$kv" -v b="$rd" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')"
+  done
+done
+fi
+
+rss_kb() { awk '/VmRSS/ {v = $2} END {print v + 0}' "/proc/$1/status" 2>/dev/null || echo 0; }
+
+echo
+echo "== AOF rewrite of $KEYS keys (SET key:N value:N)"
+for kind in kv redis; do
+  dir="$TMP/rw-$kind"
+  start "$kind" everysec "$dir"
+  seq 1 "$KEYS" | awk '{k="key:" $1; v="value:" $1;
+    printf "*3\r\n$3\r\nSET\r\n$%d\r\n%s\r\n$%d\r\n%s\r\n", length(k), k, length(v), v}' |
+    redis-cli -p "$PORT" --pipe >/dev/null
+  manifest="$dir/appendonlydir/appendonly.aof.manifest"
+  base_of() { awk '/type b/ {print $2}' "$manifest" 2>/dev/null; }
+  before=$(base_of)
+  rss0=$(rss_kb "$PID")
+  peak=$rss0
+  t0=$(date +%s.%N)
+  redis-cli -p "$PORT" bgrewriteaof >/dev/null
+  # Done when the manifest names a new base (it changes earlier too: the new incr file is listed
+  # at the start of the rewrite, by Redis as by kv-server).
+  while [[ "$(base_of)" == "$before" ]]; do
+    r=$(rss_kb "$PID")
+    # Redis rewrites in a forked child: count the child's RSS too (an upper bound, its pages are
+    # shared copy-on-write with the parent).
+    for c in $(pgrep -P "$PID" 2>/dev/null); do r=$((r + $(rss_kb "$c"))); done
+    if (( r > peak )); then peak=$r; fi
+    sleep 0.01
+  done
+  t1=$(date +%s.%N)
+  base=$(awk '/type b/ {print $2}' "$manifest")
+  extra="$(( (peak - rss0) / 1024 )) MB"
+  if [[ $kind == redis ]]; then
+    cow=$(redis-cli -p "$PORT" info persistence | awk -F: '/aof_last_cow_size/ {print int($2/1048576)}' | tr -d '\r')
+    extra="$extra (parent+child RSS; aof_last_cow_size ${cow} MB)"
+  fi
+  printf "%-13s rewrite %.2f s, RSS before %d MB, peak extra %s, base %s (%d MB)\n" "$kind" \
+    "$(echo "$t1 - $t0" | bc)" $((rss0 / 1024)) "$extra" "$base" \
+    $(( $(stat -c %s "$dir/appendonlydir/$base") / 1048576 ))
+  stop "$PID"
+done
