@@ -96,8 +96,8 @@ class AdminKvctlTest : public ::testing::Test {
 
   // Global options every call shares; the command follows.
   Result Run(std::vector<std::string> args, bool json = false) {
-    std::vector<std::string> full = {"--addr", server_->address(), "--token", kToken,
-                                     "--timeout", "5"};
+    std::vector<std::string> full = {"--addr", server_->address(), "--token",
+                                     kToken,   "--timeout",        "5"};
     if (json) full.push_back("--json");
     full.insert(full.end(), args.begin(), args.end());
     return Kvctl(full);
@@ -205,8 +205,7 @@ TEST_F(AdminKvctlTest, TokenRequired) {
 
   Result wrong = Kvctl(with({"--token", "s3cret-tokeN", "config", "set", "maxmemory", "1"}));
   EXPECT_EQ(wrong.exit_code, 1);
-  EXPECT_NE(wrong.err.find("UNAUTHENTICATED: invalid admin token"), std::string::npos)
-      << wrong.err;
+  EXPECT_NE(wrong.err.find("UNAUTHENTICATED: invalid admin token"), std::string::npos) << wrong.err;
   EXPECT_EQ(RunJson({"config", "get", "maxmemory"})["maxmemory"], "0") << "refused set applied";
 
   Result shutdown = Kvctl(with({"shutdown"}));

@@ -1,8 +1,8 @@
 #include "admin/admin_server.h"
 
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
-#include <grpcpp/health_check_service_interface.h>
 #include <grpcpp/grpcpp.h>
+#include <grpcpp/health_check_service_interface.h>
 #include <grpcpp/security/server_credentials.h>
 #include <spdlog/spdlog.h>
 
@@ -90,11 +90,11 @@ std::unique_ptr<AdminServer> AdminServer::Start(const AdminServerOptions& option
       spdlog::warn("admin: no admin-token configured, admin port bound to loopback ({}) only",
                    bind);
     }
-  } else if (options.token.empty() && bind != "127.0.0.1" && bind != "::1" &&
-             bind != "localhost") {
-    spdlog::warn("admin: listening on {} WITHOUT an admin token: anyone who reaches the port "
-                 "can reconfigure or stop this node",
-                 bind);
+  } else if (options.token.empty() && bind != "127.0.0.1" && bind != "::1" && bind != "localhost") {
+    spdlog::warn(
+        "admin: listening on {} WITHOUT an admin token: anyone who reaches the port "
+        "can reconfigure or stop this node",
+        bind);
   }
 
   std::shared_ptr<grpc::ServerCredentials> creds = MakeCredentials(options, error);
@@ -123,7 +123,7 @@ std::unique_ptr<AdminServer> AdminServer::Start(const AdminServerOptions& option
   // The default health service starts out SERVING; correct it before anyone can rely on it.
   server->SetServing(backend.IsReady());
   spdlog::info("admin: gRPC listening on {} ({}{})", server->address(),
-               options.tls_cert_file.empty() ? "plaintext"
+               options.tls_cert_file.empty()        ? "plaintext"
                : options.tls_client_ca_file.empty() ? "TLS"
                                                     : "mutual TLS",
                options.token.empty() ? ", no token" : ", token required");

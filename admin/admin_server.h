@@ -32,8 +32,8 @@ class AdminServer {
   // Listens and serves until destroyed. Health starts as backend.IsReady() says; the node calls
   // SetServing(true) once the AOF is loaded. On failure (bind, unreadable TLS files) returns
   // nullptr and sets *error. `backend` must outlive the server.
-  static std::unique_ptr<AdminServer> Start(const AdminServerOptions& options,
-                                            NodeBackend& backend, std::string* error);
+  static std::unique_ptr<AdminServer> Start(const AdminServerOptions& options, NodeBackend& backend,
+                                            std::string* error);
 
   // Stops accepting, gives in-flight calls a short grace period, joins gRPC's threads. Must not be
   // called from inside an admin RPC (NodeBackend::RequestShutdown says so too).

@@ -75,8 +75,7 @@ grpc::Status AdminServiceImpl::RewriteAof(grpc::ServerContext* ctx,
   return grpc::Status::OK;
 }
 
-grpc::Status AdminServiceImpl::GetConfig(grpc::ServerContext* ctx,
-                                         const v1::GetConfigRequest* req,
+grpc::Status AdminServiceImpl::GetConfig(grpc::ServerContext* ctx, const v1::GetConfigRequest* req,
                                          v1::GetConfigResponse* resp) {
   if (auto st = Authorize(*ctx); !st.ok()) return st;
   const std::string& pattern = req->pattern().empty() ? std::string("*") : req->pattern();
@@ -88,8 +87,7 @@ grpc::Status AdminServiceImpl::GetConfig(grpc::ServerContext* ctx,
   return grpc::Status::OK;
 }
 
-grpc::Status AdminServiceImpl::SetConfig(grpc::ServerContext* ctx,
-                                         const v1::SetConfigRequest* req,
+grpc::Status AdminServiceImpl::SetConfig(grpc::ServerContext* ctx, const v1::SetConfigRequest* req,
                                          v1::SetConfigResponse* resp) {
   if (auto st = Authorize(*ctx); !st.ok()) return st;
   if (AdminError err = backend_.SetConfig(req->name(), req->value()); !err.ok()) {

@@ -90,9 +90,9 @@ TEST_F(AdminTlsTest, MutualTls) {
   auto server = Start(/*mutual=*/true);
   ASSERT_NE(server, nullptr);
   const std::string base = " --addr " + server->address() + " --tls-ca " + F("ca.pem");
-  EXPECT_EQ(Kvctl(base + " --tls-cert " + F("client.pem") + " --tls-key " + F("client.key") +
-                  " info"),
-            0);
+  EXPECT_EQ(
+      Kvctl(base + " --tls-cert " + F("client.pem") + " --tls-key " + F("client.key") + " info"),
+      0);
   EXPECT_EQ(Kvctl(base + " info"), 3) << "no client certificate";
   EXPECT_EQ(Kvctl(base + " --tls-cert " + F("rogue-client.pem") + " --tls-key " +
                   F("rogue-client.key") + " info"),

@@ -5,8 +5,11 @@
 namespace kv::admin {
 
 FakeBackend::FakeBackend()
-    : config_{{"maxmemory", "0"}, {"maxmemory-policy", "noeviction"}, {"appendonly", "yes"},
-              {"appendfsync", "everysec"}, {"port", "6379"}} {}
+    : config_{{"maxmemory", "0"},
+              {"maxmemory-policy", "noeviction"},
+              {"appendonly", "yes"},
+              {"appendfsync", "everysec"},
+              {"port", "6379"}} {}
 
 NodeInfo FakeBackend::GetNodeInfo() {
   NodeInfo info;
@@ -67,8 +70,8 @@ AdminError FakeBackend::SetConfig(const std::string& key, const std::string& val
   std::lock_guard lock(mu_);
   auto it = config_.find(key);
   if (it == config_.end()) {
-    return {AdminCode::kInvalidArgument, "Unknown option or number of arguments for CONFIG SET - '" +
-                                             key + "'"};
+    return {AdminCode::kInvalidArgument,
+            "Unknown option or number of arguments for CONFIG SET - '" + key + "'"};
   }
   it->second = value;
   return AdminError::Ok();

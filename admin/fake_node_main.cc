@@ -3,12 +3,12 @@
 //
 //   admin_fake_node [--token T] [--not-ready]
 
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
 #include <cstdio>
 #include <iostream>
 #include <string>
-
-#include <spdlog/sinks/stdout_color_sinks.h>
-#include <spdlog/spdlog.h>
 
 #include "admin/admin_server.h"
 #include "admin/fake_backend.h"

@@ -9,7 +9,7 @@ TEST(ConstantTimeEqualsTest, Basics) {
   EXPECT_TRUE(ConstantTimeEquals("", ""));
   EXPECT_TRUE(ConstantTimeEquals("s3cret", "s3cret"));
   EXPECT_FALSE(ConstantTimeEquals("s3cret", "s3creT"));
-  EXPECT_FALSE(ConstantTimeEquals("s3cre", "s3cret"));   // prefix
+  EXPECT_FALSE(ConstantTimeEquals("s3cre", "s3cret"));    // prefix
   EXPECT_FALSE(ConstantTimeEquals("s3crets", "s3cret"));  // longer
   EXPECT_FALSE(ConstantTimeEquals("", "s3cret"));
   EXPECT_FALSE(ConstantTimeEquals(std::string_view("a\0", 2), "a"));

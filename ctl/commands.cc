@@ -96,11 +96,13 @@ int RunRewriteAof(const GlobalOptions& g, bool wait) {
   v1::RewriteAofResponse resp;
   return Run(
       g,
-      [&](AdminClient& c, grpc::ClientContext* ctx) { return c.admin().RewriteAof(ctx, req, &resp); },
+      [&](AdminClient& c, grpc::ClientContext* ctx) {
+        return c.admin().RewriteAof(ctx, req, &resp);
+      },
       [&] {
         if (g.json) {
-          PrintJson({{"started", true}, {"waited", wait},
-                     {"persistence", ToJson(resp.persistence())}});
+          PrintJson(
+              {{"started", true}, {"waited", wait}, {"persistence", ToJson(resp.persistence())}});
         } else {
           fmt::print("{}\n", wait ? "AOF rewrite finished" : "AOF rewrite started");
           fmt::print("{}", RenderPersistence(resp.persistence()));
@@ -115,7 +117,9 @@ int RunConfigGet(const GlobalOptions& g, const std::string& pattern) {
   v1::GetConfigResponse resp;
   return Run(
       g,
-      [&](AdminClient& c, grpc::ClientContext* ctx) { return c.admin().GetConfig(ctx, req, &resp); },
+      [&](AdminClient& c, grpc::ClientContext* ctx) {
+        return c.admin().GetConfig(ctx, req, &resp);
+      },
       [&] {
         if (g.json) {
           json doc = json::object();
@@ -137,7 +141,9 @@ int RunConfigSet(const GlobalOptions& g, const std::string& name, const std::str
   v1::SetConfigResponse resp;
   return Run(
       g,
-      [&](AdminClient& c, grpc::ClientContext* ctx) { return c.admin().SetConfig(ctx, req, &resp); },
+      [&](AdminClient& c, grpc::ClientContext* ctx) {
+        return c.admin().SetConfig(ctx, req, &resp);
+      },
       [&] {
         if (g.json) {
           PrintJson({{"name", resp.entry().name()}, {"value", resp.entry().value()}});
@@ -156,8 +162,8 @@ int RunHealth(const GlobalOptions& g) {
         return c.health().Check(ctx, grpc::health::v1::HealthCheckRequest(), &resp);
       },
       [&] {
-        const std::string status = grpc::health::v1::HealthCheckResponse::ServingStatus_Name(
-            resp.status());
+        const std::string status =
+            grpc::health::v1::HealthCheckResponse::ServingStatus_Name(resp.status());
         if (g.json) {
           PrintJson({{"status", status}});
         } else {

@@ -16,9 +16,7 @@ TEST(HumanBytesTest, Units) {
   EXPECT_EQ(HumanBytes(-2048), "-2.0 KiB");
 }
 
-TEST(HumanBytesTest, RoundsUpIntoTheNextUnit) {
-  EXPECT_EQ(HumanBytes(1024 * 1024 - 1), "1.0 MiB");
-}
+TEST(HumanBytesTest, RoundsUpIntoTheNextUnit) { EXPECT_EQ(HumanBytes(1024 * 1024 - 1), "1.0 MiB"); }
 
 TEST(HumanCountTest, Suffixes) {
   EXPECT_EQ(HumanCount(0), "0");

@@ -1,7 +1,6 @@
 // kvctl: command-line client for a kvcache node's admin port. See README "kvctl".
 
 #include <CLI/CLI.hpp>
-
 #include <functional>
 
 #include "ctl/commands.h"
@@ -33,10 +32,10 @@ int Main(int argc, char** argv) {
   app.add_option("--tls-server-name", g.connect.tls_server_name,
                  "Name to expect in the server certificate instead of the address's host");
   app.add_flag("--json", g.json, "Print one JSON document instead of tables");
-  auto* timeout = app.add_option("--timeout", g.connect.timeout_seconds,
-                                 "Deadline per call in seconds")
-                      ->check(CLI::PositiveNumber)
-                      ->capture_default_str();
+  auto* timeout =
+      app.add_option("--timeout", g.connect.timeout_seconds, "Deadline per call in seconds")
+          ->check(CLI::PositiveNumber)
+          ->capture_default_str();
 
   std::function<int()> run;
 

@@ -48,7 +48,9 @@ json ToJson(const v1::GetStatsResponse& stats) {
   return {
       {"commands", commands},
       {"keyspace",
-       {{"hits", k.hits()}, {"misses", k.misses()}, {"expired", k.expired()},
+       {{"hits", k.hits()},
+        {"misses", k.misses()},
+        {"expired", k.expired()},
         {"evicted", k.evicted()}}},
       {"total_commands_processed", stats.total_commands_processed()},
       {"total_connections_received", stats.total_connections_received()},
@@ -103,8 +105,8 @@ std::string RenderNodeInfo(const v1::NodeInfo& info) {
 
 std::string RenderStats(const v1::GetStatsResponse& stats) {
   Table t({"COMMAND", "CALLS", "TOTAL", "AVG", "P99", "REJECTED", "FAILED"},
-          {Align::kLeft, Align::kRight, Align::kRight, Align::kRight, Align::kRight,
-           Align::kRight, Align::kRight});
+          {Align::kLeft, Align::kRight, Align::kRight, Align::kRight, Align::kRight, Align::kRight,
+           Align::kRight});
   for (const auto& c : stats.commands()) {
     const double avg = c.calls() > 0 ? static_cast<double>(c.usec()) / c.calls() : 0;
     t.AddRow({c.name(), HumanCount(static_cast<double>(c.calls())),
@@ -114,14 +116,15 @@ std::string RenderStats(const v1::GetStatsResponse& stats) {
   }
   const auto& k = stats.keyspace();
   Table ks({});
-  ks.AddRow({"keyspace hits", HumanCount(static_cast<double>(k.hits())),
-             HumanPercent(static_cast<double>(k.hits()),
-                          static_cast<double>(k.hits() + k.misses())) + " hit ratio"});
+  ks.AddRow(
+      {"keyspace hits", HumanCount(static_cast<double>(k.hits())),
+       HumanPercent(static_cast<double>(k.hits()), static_cast<double>(k.hits() + k.misses())) +
+           " hit ratio"});
   ks.AddRow({"keyspace misses", HumanCount(static_cast<double>(k.misses()))});
   ks.AddRow({"expired keys", HumanCount(static_cast<double>(k.expired()))});
   ks.AddRow({"evicted keys", HumanCount(static_cast<double>(k.evicted()))});
-  ks.AddRow({"commands processed",
-             HumanCount(static_cast<double>(stats.total_commands_processed()))});
+  ks.AddRow(
+      {"commands processed", HumanCount(static_cast<double>(stats.total_commands_processed()))});
   ks.AddRow({"connections received",
              HumanCount(static_cast<double>(stats.total_connections_received()))});
   return t.Render() + "\n" + ks.Render();
