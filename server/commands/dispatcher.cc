@@ -1,0 +1,109 @@
+#include "server/commands/dispatcher.h"
+
+#include <mutex>
+
+#include "server/base/clock.h"
+#include "server/resp/errors.h"
+
+namespace kv {
+
+void Dispatcher::Execute(ClientState& client, ArgList args, resp::ReplyBuilder& rb) {
+  if (args.empty()) return;
+  const CommandSpec* spec = server_.commands.Find(args[0]);
+  if (spec == nullptr) {
+    rb.Error(resp::UnknownCommandError(args[0], args.subspan(1)));
+    return;
+  }
+  CommandStats& stats = server_.commands.StatsOf(*spec);
+  auto reject = [&](std::string_view msg) {
+    stats.rejected_calls.fetch_add(1, std::memory_order_relaxed);
+    rb.Error(msg);
+  };
+  if (server_.config.requires_auth() && !client.authenticated && !spec->is(kNoAuth)) {
+    return reject(resp::kNoAuthErr);
+  }
+  if (!spec->ArityOk(args.size())) return reject(resp::WrongNumArgsError(spec->name));
+  if (server_.loading.load(std::memory_order_relaxed) && !spec->is(kLoading)) {
+    return reject("LOADING kvcache is loading the dataset in memory");
+  }
+  if (spec->is(kWrite)) {
+    WriteLog* log = server_.write_log.load(std::memory_order_acquire);
+    if (log != nullptr) {
+      if (auto err = log->WriteError()) return reject(*err);
+    }
+  }
+
+  client.last_command.store(spec->name.data(), std::memory_order_relaxed);
+
+  // Lock the shards of the command's keys: none, one (the common case, no allocation), or several
+  // in ascending order.
+  Keyspace& ks = server_.keyspace;
+  KeyIndexVec key_pos;
+  spec->KeyIndices(args, &key_pos);
+  std::unique_lock<std::mutex> single;
+  ShardLocks multi;
+  if (spec->is(kAllShards)) {
+    multi = ShardLocks::All(ks);
+  } else if (key_pos.size() == 1) {
+    single = std::unique_lock(ks.shard(ks.ShardIndex(args[key_pos[0]])).mu);
+  } else if (!key_pos.empty()) {
+    std::vector<size_t> ids;
+    ids.reserve(key_pos.size());
+    for (size_t pos : key_pos) ids.push_back(ks.ShardIndex(args[pos]));
+    multi = ShardLocks(ks, std::move(ids));
+  }
+
+  CommandContext ctx(server_, client, rb, UnixMillis());
+  Run(*spec, ctx, args);
+}
+
+void Dispatcher::ExecuteLocked(const CommandSpec& spec, ClientState& client, ArgList args,
+                               resp::ReplyBuilder& rb) {
+  if (!spec.ArityOk(args.size())) {
+    server_.commands.StatsOf(spec).rejected_calls.fetch_add(1, std::memory_order_relaxed);
+    rb.Error(resp::WrongNumArgsError(spec.name));
+    return;
+  }
+  CommandContext ctx(server_, client, rb, UnixMillis());
+  Run(spec, ctx, args);
+}
+
+void Dispatcher::Run(const CommandSpec& spec, CommandContext& ctx, ArgList args) {
+  CommandStats& stats = server_.commands.StatsOf(spec);
+  std::string& out = *ctx.rb.buffer();
+  const size_t reply_start = out.size();
+  const int64_t start_us = MonotonicMicros();
+
+  spec.handler(ctx, args);
+
+  if (spec.is(kWrite) && ctx.dirty > 0) {
+    // Observers and the log run while the shard locks are still held: the AOF order is the
+    // execution order, and a WATCH or a blocked client sees the change before anyone else can.
+    if (!server_.key_observers.empty()) {
+      KeyIndexVec key_pos;
+      spec.KeyIndices(args, &key_pos);
+      for (KeyObserver* obs : server_.key_observers) {
+        for (size_t pos : key_pos) obs->OnKeyModified(ctx.client.db, args[pos]);
+      }
+    }
+    if (WriteLog* log = server_.write_log.load(std::memory_order_acquire)) {
+      if (ctx.propagated.empty()) {
+        ctx.client.last_write_seq = log->Append(ctx.client.db, args);
+      } else {
+        std::vector<std::string_view> argv;
+        for (const auto& cmd : ctx.propagated) {
+          argv.assign(cmd.begin(), cmd.end());
+          ctx.client.last_write_seq = log->Append(ctx.client.db, argv);
+        }
+      }
+    }
+  }
+
+  stats.Record(static_cast<uint64_t>(MonotonicMicros() - start_us));
+  if (out.size() > reply_start && out[reply_start] == '-') {
+    stats.failed_calls.fetch_add(1, std::memory_order_relaxed);
+  }
+  server_.stats.commands_processed.fetch_add(1, std::memory_order_relaxed);
+}
+
+}  // namespace kv

@@ -1,0 +1,14 @@
+#include "server/commands/command_registry.h"
+
+namespace kv {
+
+void RegisterConnectionFamily(CommandRegistry& r);
+void RegisterStringFamily(CommandRegistry& r);
+
+// Explicit, in one place: no static initialisers decide what the table holds.
+void RegisterAllFamilies(CommandRegistry& r) {
+  RegisterConnectionFamily(r);
+  RegisterStringFamily(r);
+}
+
+}  // namespace kv

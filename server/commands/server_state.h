@@ -1,0 +1,54 @@
+#pragma once
+
+// Everything a command may reach beyond its own client: configuration, keyspace, the command
+// table, clients, counters and the write log. Created once by main() and passed by reference;
+// there is no global server object.
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "server/commands/client_registry.h"
+#include "server/commands/command_registry.h"
+#include "server/commands/key_observer.h"
+#include "server/commands/write_log.h"
+#include "server/config/config.h"
+#include "server/db/keyspace.h"
+
+namespace kv {
+
+struct ServerStats {
+  std::atomic<uint64_t> connections_received{0};
+  std::atomic<uint64_t> rejected_connections{0};
+  std::atomic<uint64_t> commands_processed{0};
+  std::atomic<uint64_t> net_input_bytes{0};
+  std::atomic<uint64_t> net_output_bytes{0};
+  std::atomic<uint64_t> protocol_errors{0};
+};
+
+struct ServerState {
+  explicit ServerState(Config& cfg)
+      : config(cfg),
+        keyspace(static_cast<size_t>(cfg.GetInt("databases")),
+                 static_cast<size_t>(cfg.GetInt("shards"))) {}
+
+  Config& config;
+  Keyspace keyspace;
+  CommandRegistry commands;
+  ClientRegistry clients;
+  ServerStats stats;
+  // Null while appendonly is off; the AOF module swaps it when appendonly changes at run time.
+  std::atomic<WriteLog*> write_log{nullptr};
+  // Told about every key a write command modified (WATCH, blocked clients). Filled at start-up.
+  std::vector<KeyObserver*> key_observers;
+  // Asks the process to shut down gracefully (SHUTDOWN, admin Shutdown, SIGTERM).
+  std::function<void()> request_shutdown;
+  int64_t start_time_ms = 0;
+  std::string run_id;
+  int tcp_port = 0;  // the bound RESP port (differs from config when port 0 was asked)
+  std::atomic<bool> loading{false};
+};
+
+}  // namespace kv

@@ -1,0 +1,214 @@
+#include "server/config/config.h"
+
+#include <fnmatch.h>
+
+#include <cctype>
+#include <fstream>
+#include <sstream>
+
+#include "server/base/string_util.h"
+
+namespace kv {
+namespace {
+
+std::vector<std::string> SplitWords(const std::string& line) {
+  std::vector<std::string> words;
+  std::string cur;
+  bool quoted = false;
+  char quote = 0;
+  for (char c : line) {
+    if (quoted) {
+      if (c == quote) {
+        quoted = false;
+      } else {
+        cur.push_back(c);
+      }
+    } else if (c == '"' || c == '\'') {
+      quoted = true;
+      quote = c;
+    } else if (std::isspace(static_cast<unsigned char>(c))) {
+      if (!cur.empty()) words.push_back(std::move(cur));
+      cur.clear();
+    } else {
+      cur.push_back(c);
+    }
+  }
+  if (!cur.empty()) words.push_back(std::move(cur));
+  return words;
+}
+
+}  // namespace
+
+std::optional<int64_t> ParseMemory(std::string_view s) {
+  std::string lower = ToLower(s);
+  int64_t mul = 1;
+  auto strip = [&](std::string_view suffix, int64_t m) {
+    if (lower.size() > suffix.size() && lower.ends_with(suffix)) {
+      lower.resize(lower.size() - suffix.size());
+      mul = m;
+      return true;
+    }
+    return false;
+  };
+  strip("gb", 1LL << 30) || strip("mb", 1LL << 20) || strip("kb", 1LL << 10) ||
+      strip("g", 1000LL * 1000 * 1000) || strip("m", 1000LL * 1000) || strip("k", 1000) ||
+      strip("b", 1);
+  auto v = ParseInt64(lower);
+  if (!v || *v < 0 || (*v > 0 && mul > INT64_MAX / *v)) return std::nullopt;
+  return *v * mul;
+}
+
+Config::Config() {
+  for (const auto& k : ConfigTable()) values_.emplace(std::string(k.name), std::string(k.default_value));
+}
+
+std::optional<std::string> Config::Set(std::string_view name, std::string_view value,
+                                       bool at_runtime) {
+  const ConfigKey* key = FindConfigKey(name);
+  if (key == nullptr) return "Bad directive or wrong number of arguments";
+  if (at_runtime && !key->mutable_at_runtime) return "can't set immutable config";
+  std::string stored(value);
+  switch (key->type) {
+    case ConfigType::kString:
+      break;
+    case ConfigType::kInt: {
+      auto v = ParseInt64(value);
+      if (!v) return "argument couldn't be parsed into an integer";
+      if (*v < key->min || *v > key->max) {
+        return "argument must be between " + std::to_string(key->min) + " and " +
+               std::to_string(key->max) + " inclusive";
+      }
+      break;
+    }
+    case ConfigType::kMemory: {
+      auto v = ParseMemory(value);
+      if (!v) return "argument must be a memory value";
+      if (*v < key->min || *v > key->max) {
+        return "argument must be between " + std::to_string(key->min) + " and " +
+               std::to_string(key->max) + " inclusive";
+      }
+      stored = std::to_string(*v);
+      break;
+    }
+    case ConfigType::kBool: {
+      std::string lower = ToLower(value);
+      if (lower != "yes" && lower != "no") return "argument must be 'yes' or 'no'";
+      stored = lower;
+      break;
+    }
+    case ConfigType::kEnum: {
+      std::string lower = ToLower(value);
+      std::istringstream options{std::string(key->enum_values)};
+      bool ok = false;
+      for (std::string opt; options >> opt;) ok = ok || opt == lower;
+      if (!ok) {
+        std::string list(key->enum_values);
+        for (size_t pos = 0; (pos = list.find(' ', pos)) != std::string::npos; pos += 2) {
+          list.replace(pos, 1, ", ");
+        }
+        return "argument(s) must be one of the following: " + list;
+      }
+      stored = lower;
+      break;
+    }
+  }
+  if (key->name == "daemonize" && stored == "yes") return "daemonize is not supported";
+  std::vector<std::function<void(const std::string&)>> observers;
+  {
+    std::lock_guard lock(mu_);
+    values_[std::string(key->name)] = stored;
+    if (auto it = observers_.find(key->name); it != observers_.end()) observers = it->second;
+  }
+  RefreshCache(std::string(key->name), stored);
+  for (auto& fn : observers) fn(stored);
+  return std::nullopt;
+}
+
+void Config::RefreshCache(const std::string& name, const std::string& value) {
+  if (name == "proto-max-bulk-len") {
+    proto_max_bulk_len_ = *ParseInt64(value);
+  } else if (name == "maxclients") {
+    maxclients_ = *ParseInt64(value);
+  } else if (name == "requirepass") {
+    requires_auth_ = !value.empty();
+  }
+}
+
+std::optional<std::string> Config::LoadFile(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return "cannot open config file '" + path + "'";
+  std::string line;
+  for (int lineno = 1; std::getline(in, line); ++lineno) {
+    auto words = SplitWords(line);
+    if (words.empty() || words[0][0] == '#') continue;
+    std::string name = ToLower(words[0]);
+    std::string value;
+    for (size_t i = 1; i < words.size(); ++i) value += (i > 1 ? " " : "") + words[i];
+    if (words.size() < 2 && name != "save" && name != "requirepass") {
+      return path + ":" + std::to_string(lineno) + ": '" + line +
+             "': Bad directive or wrong number of arguments";
+    }
+    if (auto err = Set(name, value)) {
+      return path + ":" + std::to_string(lineno) + ": '" + line + "': " + *err;
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> Config::LoadFromArgs(int argc, const char* const* argv) {
+  int i = 1;
+  if (argc > 1 && std::string_view(argv[1]).substr(0, 2) != "--") {
+    if (auto err = LoadFile(argv[1])) return err;
+    i = 2;
+  }
+  for (; i < argc; ++i) {
+    std::string_view flag = argv[i];
+    if (flag.substr(0, 2) != "--" || flag.size() == 2) {
+      return "unexpected argument '" + std::string(flag) + "' (expected --key value)";
+    }
+    std::string name = ToLower(flag.substr(2));
+    // A flag takes every following word up to the next --flag as its value, as redis-server does
+    // (`--save "900 1"` or `--save 900 1`); a flag with no words gets the empty value.
+    std::string value;
+    int j = i + 1;
+    for (; j < argc && std::string_view(argv[j]).substr(0, 2) != "--"; ++j) {
+      value += (j > i + 1 ? " " : "") + std::string(argv[j]);
+    }
+    if (auto err = Set(name, value)) return "--" + name + " '" + value + "': " + *err;
+    i = j - 1;
+  }
+  return std::nullopt;
+}
+
+std::string Config::Get(std::string_view name) const {
+  std::lock_guard lock(mu_);
+  auto it = values_.find(name);
+  return it == values_.end() ? std::string() : it->second;
+}
+
+int64_t Config::GetInt(std::string_view name) const {
+  std::string v = Get(name);
+  if (v == "yes") return 1;
+  if (v == "no") return 0;
+  return ParseInt64(v).value_or(0);
+}
+
+bool Config::GetBool(std::string_view name) const { return Get(name) == "yes"; }
+
+std::vector<std::pair<std::string, std::string>> Config::Match(std::string_view pattern) const {
+  std::string pat = ToLower(pattern);
+  std::vector<std::pair<std::string, std::string>> out;
+  std::lock_guard lock(mu_);
+  for (const auto& key : ConfigTable()) {
+    std::string name(key.name);
+    if (fnmatch(pat.c_str(), name.c_str(), 0) == 0) out.emplace_back(name, values_.at(name));
+  }
+  return out;
+}
+
+void Config::OnChange(std::string_view name, std::function<void(const std::string&)> fn) {
+  std::lock_guard lock(mu_);
+  observers_[std::string(name)].push_back(std::move(fn));
+}
+
+}  // namespace kv

@@ -1,0 +1,59 @@
+#include "server/config/config.h"
+
+namespace kv {
+
+// Redis's names wherever Redis has the setting, so operators' existing configs and scripts work.
+const std::vector<ConfigKey>& ConfigTable() {
+  static const std::vector<ConfigKey> kTable = {
+      {"bind", ConfigType::kString, "127.0.0.1", false, 0, 0, "", false, "RESP listen address"},
+      {"port", ConfigType::kInt, "6379", false, 0, 65535, "", false, "RESP port (0 = any free)"},
+      {"databases", ConfigType::kInt, "16", false, 1, 1024, "", false, "logical databases"},
+      {"requirepass", ConfigType::kString, "", true, 0, 0, "", true, "password for AUTH"},
+      {"maxclients", ConfigType::kInt, "10000", true, 1, 1000000, "", false, "client limit"},
+      {"proto-max-bulk-len", ConfigType::kMemory, "536870912", true, 1024 * 1024, INT64_MAX, "",
+       false, "largest bulk string a client may send"},
+      {"io-threads", ConfigType::kInt, "1", false, 1, 64, "", false, "RESP I/O threads"},
+      {"shards", ConfigType::kInt, "64", false, 1, 4096, "", false, "keyspace lock stripes"},
+      {"loglevel", ConfigType::kEnum, "notice", true, 0, 0, "debug verbose notice warning", false,
+       "log verbosity"},
+      {"logfile", ConfigType::kString, "", false, 0, 0, "", false, "log file (empty: stderr)"},
+      {"hz", ConfigType::kInt, "10", true, 1, 500, "", false, "background task frequency"},
+      {"timeout", ConfigType::kInt, "0", true, 0, INT32_MAX, "", false, "idle client timeout (s)"},
+      {"dir", ConfigType::kString, ".", false, 0, 0, "", false, "working directory (AOF, node id)"},
+      {"appendonly", ConfigType::kBool, "no", true, 0, 0, "", false, "enable the AOF"},
+      {"appendfilename", ConfigType::kString, "appendonly.aof", false, 0, 0, "", false,
+       "AOF base name"},
+      {"appenddirname", ConfigType::kString, "appendonlydir", false, 0, 0, "", false,
+       "AOF directory"},
+      {"appendfsync", ConfigType::kEnum, "everysec", true, 0, 0, "always everysec no", false,
+       "AOF fsync policy"},
+      {"aof-load-truncated", ConfigType::kBool, "yes", true, 0, 0, "", false,
+       "load an AOF with a truncated tail"},
+      {"auto-aof-rewrite-percentage", ConfigType::kInt, "100", true, 0, INT32_MAX, "", false,
+       "growth that triggers a rewrite"},
+      {"auto-aof-rewrite-min-size", ConfigType::kMemory, "67108864", true, 0, INT64_MAX, "", false,
+       "smallest AOF that is rewritten automatically"},
+      {"save", ConfigType::kString, "", true, 0, 0, "", false, "accepted for compatibility; no RDB"},
+      {"daemonize", ConfigType::kBool, "no", false, 0, 0, "", false, "accepted; must be no"},
+      {"client-output-buffer-limit-pubsub", ConfigType::kMemory, "33554432", true, 0, INT64_MAX,
+       "", false, "hard output limit of a subscriber"},
+      {"admin-port", ConfigType::kInt, "7379", false, 0, 65535, "", false, "gRPC admin port"},
+      {"admin-bind", ConfigType::kString, "", false, 0, 0, "", false,
+       "admin listen address (default: loopback unless a token is set)"},
+      {"admin-token", ConfigType::kString, "", false, 0, 0, "", true, "admin bearer token"},
+      {"admin-tls-cert-file", ConfigType::kString, "", false, 0, 0, "", false, "admin TLS cert"},
+      {"admin-tls-key-file", ConfigType::kString, "", false, 0, 0, "", false, "admin TLS key"},
+      {"admin-tls-ca-cert-file", ConfigType::kString, "", false, 0, 0, "", false,
+       "CA for admin client certificates (mutual TLS)"},
+  };
+  return kTable;
+}
+
+const ConfigKey* FindConfigKey(std::string_view name) {
+  for (const auto& k : ConfigTable()) {
+    if (k.name == name) return &k;
+  }
+  return nullptr;
+}
+
+}  // namespace kv

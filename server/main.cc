@@ -1,0 +1,92 @@
+// kv-server: a Redis-compatible cache node. Usage as redis-server:
+//   kv-server [config-file] [--key value ...]
+
+#include <spdlog/sinks/basic_file_sink.h>
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <cstdio>
+#include <random>
+
+#include "server/base/clock.h"
+#include "server/commands/command_registry.h"
+#include "server/commands/dispatcher.h"
+#include "server/commands/server_state.h"
+#include "server/config/config.h"
+#include "server/net/server.h"
+
+namespace {
+
+spdlog::level::level_enum LogLevelFromRedis(const std::string& level) {
+  if (level == "debug") return spdlog::level::debug;
+  if (level == "verbose") return spdlog::level::info;
+  if (level == "warning") return spdlog::level::warn;
+  return spdlog::level::info;  // notice
+}
+
+std::string RandomRunId() {
+  std::random_device rd;
+  std::string id(40, '0');
+  const char* hex = "0123456789abcdef";
+  for (char& c : id) c = hex[rd() % 16];
+  return id;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  kv::Config config;
+  if (argc > 1 && (std::string_view(argv[1]) == "--help" || std::string_view(argv[1]) == "-h")) {
+    std::printf("Usage: kv-server [config-file] [--key value ...]\n\nConfig keys:\n");
+    for (const auto& key : kv::ConfigTable()) {
+      std::printf("  --%-32s %s (default: '%s')\n", std::string(key.name).c_str(),
+                  std::string(key.help).c_str(), std::string(key.default_value).c_str());
+    }
+    return 0;
+  }
+  if (auto err = config.LoadFromArgs(argc, argv)) {
+    std::fprintf(stderr, "kv-server: bad configuration: %s\n", err->c_str());
+    return 1;
+  }
+  if (std::string logfile = config.Get("logfile"); !logfile.empty()) {
+    spdlog::set_default_logger(spdlog::basic_logger_mt("kv", logfile));
+  }
+  spdlog::set_level(LogLevelFromRedis(config.Get("loglevel")));
+  config.OnChange("loglevel", [](const std::string& v) { spdlog::set_level(LogLevelFromRedis(v)); });
+
+  kv::ServerState state(config);
+  state.start_time_ms = kv::UnixMillis();
+  state.run_id = RandomRunId();
+  kv::RegisterAllFamilies(state.commands);
+  kv::Dispatcher dispatcher(state);
+
+  kv::net::Server server(dispatcher, static_cast<size_t>(config.GetInt("io-threads")));
+  if (auto err = server.Listen(config.Get("bind"), static_cast<int>(config.GetInt("port")))) {
+    spdlog::critical("{}", *err);
+    return 1;
+  }
+  state.tcp_port = server.port();
+
+  // The main thread only waits for a stop request: SIGINT/SIGTERM or SHUTDOWN.
+  boost::asio::io_context main_ctx;
+  boost::asio::signal_set signals(main_ctx, SIGINT, SIGTERM);
+  signals.async_wait([&](boost::system::error_code ec, int sig) {
+    if (!ec) spdlog::info("received signal {}, shutting down", sig);
+    main_ctx.stop();
+  });
+  state.request_shutdown = [&main_ctx] {
+    boost::asio::post(main_ctx, [&main_ctx] { main_ctx.stop(); });
+  };
+  std::signal(SIGPIPE, SIG_IGN);
+
+  server.Start();
+  spdlog::info("kv-server ready to accept connections on {}:{} ({} I/O thread(s), {} shards)",
+               config.Get("bind"), server.port(), config.GetInt("io-threads"),
+               config.GetInt("shards"));
+  main_ctx.run();
+
+  server.Stop();
+  spdlog::info("kv-server stopped");
+  return 0;
+}

@@ -1,0 +1,73 @@
+#pragma once
+
+// One client connection on one I/O thread: read → parse → execute → one write per batch.
+// Runs entirely on its io_context's thread; other threads reach it only through Post/Close
+// (ClientChannel), which hop onto that thread.
+
+#include <boost/asio/ip/tcp.hpp>
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "server/commands/client_state.h"
+#include "server/commands/dispatcher.h"
+#include "server/resp/parser.h"
+#include "server/resp/reply_builder.h"
+
+namespace kv::net {
+
+class ConnectionSet;
+
+class Connection final : public ClientChannel, public std::enable_shared_from_this<Connection> {
+ public:
+  Connection(boost::asio::ip::tcp::socket socket, Dispatcher& dispatcher, ConnectionSet& owner);
+  ~Connection() override;
+
+  // Registers with the client registry and starts reading.
+  void Start();
+  // Sends `error` (max clients) and closes, without registering.
+  void Reject(std::string_view error);
+  // Graceful stop: no more input is executed; the replies already produced are written, then the
+  // socket closes. Call on the connection's thread.
+  void Shutdown();
+
+  void Post(std::function<void(ClientState&, resp::ReplyBuilder&)> fn) override;
+  void Close() override;
+
+ private:
+  void DoRead();
+  void OnRead(boost::system::error_code ec, size_t n);
+  // Parses and executes whatever whole commands the input buffer holds.
+  void ProcessInput();
+  void Flush();
+  void OnWritten(boost::system::error_code ec, size_t n);
+  void CloseNow();
+  void CompactInput();
+  // False (and arranges a later Flush) while this client's last write is not durable enough.
+  bool WriteIsDurable();
+
+  boost::asio::ip::tcp::socket socket_;
+  Dispatcher& dispatcher_;
+  ConnectionSet& owner_;
+  ClientState client_;
+  resp::Parser parser_;
+
+  std::string in_;          // received bytes; [in_start_, in_.size()) not yet parsed
+  size_t in_start_ = 0;
+  size_t in_filled_ = 0;    // bytes of in_ holding data (in_ is sized as the read buffer)
+  std::string out_;         // replies produced since the last write started
+  std::string writing_;     // replies being written
+  resp::ReplyBuilder rb_{&out_};
+  bool reading_ = false;
+  bool writing_in_flight_ = false;
+  bool closing_ = false;    // finish writing, then close
+  bool closed_ = false;
+  bool registered_ = false;
+  // appendfsync always: replies wait until the AOF has fsynced this client's last write; input is
+  // not executed meanwhile, so no reply of a later, not yet durable write can overtake.
+  bool waiting_durable_ = false;
+  uint64_t durable_seq_ = 0;
+};
+
+}  // namespace kv::net
