@@ -9,6 +9,9 @@
 #include <cstdio>
 #include <random>
 
+#ifdef KV_WITH_ADMIN
+#include "admin/node_admin.h"
+#endif
 #include "server/base/clock.h"
 #include "server/commands/command_registry.h"
 #include "server/commands/dispatcher.h"
@@ -80,12 +83,25 @@ int main(int argc, char** argv) {
   };
   std::signal(SIGPIPE, SIG_IGN);
 
+#ifdef KV_WITH_ADMIN
+  // Admin plane on its own port and gRPC's threads; stopped before the RESP server below.
+  std::string admin_error;
+  auto admin = kv::admin::NodeAdmin::Start(state, &admin_error);
+  if (!admin) {
+    spdlog::critical("admin: {}", admin_error);
+    return 1;
+  }
+#endif
+
   server.Start();
   spdlog::info("kv-server ready to accept connections on {}:{} ({} I/O thread(s), {} shards)",
                config.Get("bind"), server.port(), config.GetInt("io-threads"),
                config.GetInt("shards"));
   main_ctx.run();
 
+#ifdef KV_WITH_ADMIN
+  admin.reset();
+#endif
   server.Stop();
   spdlog::info("kv-server stopped");
   return 0;
