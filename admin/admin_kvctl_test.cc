@@ -76,9 +76,9 @@ Result Kvctl(const std::vector<std::string>& args, const std::string& env_prefix
 }
 
 std::unique_ptr<AdminServer> StartServer(const AdminServerOptions& opts, FakeBackend& backend) {
-  std::string error;
+  AdminError error;
   auto server = AdminServer::Start(opts, backend, &error);
-  EXPECT_NE(server, nullptr) << error;
+  EXPECT_NE(server, nullptr) << error.message;
   return server;
 }
 
@@ -263,9 +263,22 @@ TEST(AdminServerTest, BadTlsFilesFailToStart) {
   opts.port = 0;
   opts.tls_cert_file = "/nonexistent/cert.pem";
   opts.tls_key_file = "/nonexistent/key.pem";
-  std::string error;
+  AdminError error;
   EXPECT_EQ(AdminServer::Start(opts, backend, &error), nullptr);
-  EXPECT_NE(error.find("/nonexistent/"), std::string::npos) << error;
+  EXPECT_EQ(error.code, AdminCode::kInvalidArgument);
+  EXPECT_NE(error.message.find("/nonexistent/"), std::string::npos) << error.message;
+}
+
+TEST(AdminServerTest, PortInUseIsUnavailableNotShared) {
+  FakeBackend backend;
+  AdminServerOptions opts;
+  opts.port = 0;
+  auto first = StartServer(opts, backend);
+  ASSERT_NE(first, nullptr);
+  opts.port = first->port();
+  AdminError error;
+  EXPECT_EQ(AdminServer::Start(opts, backend, &error), nullptr) << "SO_REUSEPORT must be off";
+  EXPECT_EQ(error.code, AdminCode::kUnavailable);
 }
 
 TEST(KvctlTest, UnreachableIsExit3AndUsageIsExit2) {

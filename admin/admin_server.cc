@@ -82,7 +82,7 @@ struct AdminServer::Impl {
 AdminServer::AdminServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
 std::unique_ptr<AdminServer> AdminServer::Start(const AdminServerOptions& options,
-                                                NodeBackend& backend, std::string* error) {
+                                                NodeBackend& backend, AdminError* error) {
   std::string bind = options.bind_address;
   if (bind.empty()) {
     bind = options.token.empty() ? "127.0.0.1" : "0.0.0.0";
@@ -97,8 +97,12 @@ std::unique_ptr<AdminServer> AdminServer::Start(const AdminServerOptions& option
         bind);
   }
 
-  std::shared_ptr<grpc::ServerCredentials> creds = MakeCredentials(options, error);
-  if (!creds) return nullptr;
+  std::string creds_error;
+  std::shared_ptr<grpc::ServerCredentials> creds = MakeCredentials(options, &creds_error);
+  if (!creds) {
+    *error = {AdminCode::kInvalidArgument, creds_error};
+    return nullptr;
+  }
 
   // Process-wide switches in gRPC; both must be set before the builder is created.
   grpc::EnableDefaultHealthCheckService(true);
@@ -111,9 +115,13 @@ std::unique_ptr<AdminServer> AdminServer::Start(const AdminServerOptions& option
   grpc::ResourceQuota quota("kvcache-admin");
   quota.SetMaxThreads(std::max(options.max_threads, 2));
   builder.SetResourceQuota(quota);
+  // gRPC sets SO_REUSEPORT by default: a second node on the same admin port would then share it
+  // and kvctl would reach either node at random. One port, one node.
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   impl->server = builder.BuildAndStart();
   if (!impl->server || impl->port == 0) {
-    *error = "cannot listen on admin address " + JoinHostPort(bind, options.port);
+    *error = {AdminCode::kUnavailable,
+              "cannot listen on admin address " + JoinHostPort(bind, options.port)};
     return nullptr;
   }
   impl->address = JoinHostPort(bind, impl->port);

@@ -30,10 +30,11 @@ struct AdminServerOptions {
 class AdminServer {
  public:
   // Listens and serves until destroyed. Health starts as backend.IsReady() says; the node calls
-  // SetServing(true) once the AOF is loaded. On failure (bind, unreadable TLS files) returns
-  // nullptr and sets *error. `backend` must outlive the server.
+  // SetServing(true) once the AOF is loaded. On failure returns nullptr and sets *error:
+  // kInvalidArgument for bad options (unreadable TLS files), kUnavailable when the address
+  // cannot be listened on (port in use). `backend` must outlive the server.
   static std::unique_ptr<AdminServer> Start(const AdminServerOptions& options, NodeBackend& backend,
-                                            std::string* error);
+                                            AdminError* error);
 
   // Stops accepting, gives in-flight calls a short grace period, joins gRPC's threads. Must not be
   // called from inside an admin RPC (NodeBackend::RequestShutdown says so too).

@@ -65,9 +65,9 @@ class AdminTlsTest : public ::testing::Test {
     opts.tls_cert_file = F("server.pem");
     opts.tls_key_file = F("server.key");
     if (mutual) opts.tls_client_ca_file = F("ca.pem");
-    std::string error;
+    AdminError error;
     auto server = AdminServer::Start(opts, backend_, &error);
-    EXPECT_NE(server, nullptr) << error;
+    EXPECT_NE(server, nullptr) << error.message;
     return server;
   }
 

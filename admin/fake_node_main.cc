@@ -32,10 +32,10 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
-  std::string error;
+  kv::admin::AdminError error;
   auto server = kv::admin::AdminServer::Start(options, backend, &error);
   if (!server) {
-    std::cerr << "admin_fake_node: " << error << "\n";
+    std::cerr << "admin_fake_node: " << error.message << "\n";
     return 1;
   }
   std::cout << "port " << server->port() << std::endl;

@@ -78,12 +78,21 @@ std::unique_ptr<NodeAdmin> NodeAdmin::Start(ServerState& state, std::string* err
   options.tls_client_ca_file = config.Get("admin-tls-ca-cert-file");
 
   auto impl = std::make_unique<Impl>(state, std::move(node_id));
-  impl->server = AdminServer::Start(options, impl->backend, error);
-  if (!impl->server) return nullptr;
+  AdminError start_error;
+  impl->server = AdminServer::Start(options, impl->backend, &start_error);
+  if (!impl->server) {
+    if (start_error.code != AdminCode::kUnavailable) {
+      *error = start_error.message;
+      return nullptr;
+    }
+    spdlog::error("admin: {} (in use?): this node runs WITHOUT its admin plane",
+                  start_error.message);
+    return std::unique_ptr<NodeAdmin>(new NodeAdmin(std::move(impl)));
+  }
   impl->watcher = std::thread([raw = impl.get()] { raw->WatchReadiness(); });
   return std::unique_ptr<NodeAdmin>(new NodeAdmin(std::move(impl)));
 }
 
-int NodeAdmin::port() const { return impl_->server->port(); }
+int NodeAdmin::port() const { return impl_->server ? impl_->server->port() : 0; }
 
 }  // namespace kv::admin

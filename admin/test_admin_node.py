@@ -24,10 +24,10 @@ def free_port():
 
 
 class Node:
-    def __init__(self, data_dir):
+    def __init__(self, data_dir, admin_port=None):
         self.dir = data_dir
         self.port = free_port()
-        self.admin_port = free_port()
+        self.admin_port = admin_port or free_port()
         env = dict(os.environ, KVCACHE_ADMIN_TOKEN=TOKEN)
         self.proc = subprocess.Popen(
             [KV_SERVER, "--port", str(self.port), "--admin-port", str(self.admin_port),
@@ -133,3 +133,22 @@ def test_shutdown_and_stable_node_id(tmp_path):
         assert second.kvctl_json("info")["node_id"] == node_id
     finally:
         second.stop()
+
+
+def test_taken_admin_port_is_not_shared_and_not_fatal(tmp_path):
+    """A second node on a taken admin port serves RESP without an admin plane; kvctl keeps
+    reaching the first node (no SO_REUSEPORT sharing)."""
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    first = Node(tmp_path / "a")
+    try:
+        second = Node(tmp_path / "b", admin_port=first.admin_port)
+        try:
+            assert second.client.ping()
+            first_id = (tmp_path / "a" / "node-id").read_text().strip()
+            for _ in range(5):
+                assert first.kvctl_json("info")["node_id"] == first_id
+        finally:
+            second.stop()
+    finally:
+        first.stop()
