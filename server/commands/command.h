@@ -57,6 +57,7 @@ struct CommandSpec {
   int key_step;
   CommandHandler handler;
   KeyIndicesFn key_indices = nullptr;
+  CommandStats* stats = nullptr;  // set by CommandRegistry::Add
 
   bool is(CommandFlag f) const { return (flags & f) != 0; }
   bool ArityOk(size_t argc) const {

@@ -7,6 +7,7 @@ namespace kv {
 void CommandRegistry::Add(CommandSpec spec) {
   auto row = std::make_unique<Row>();
   row->spec = spec;
+  row->spec.stats = row->stats.get();
   ordered_.push_back(&row->spec);
   rows_[spec.name] = std::move(row);
 }
@@ -22,7 +23,7 @@ const CommandSpec* CommandRegistry::Find(std::string_view name) const {
 }
 
 CommandStats& CommandRegistry::StatsOf(const CommandSpec& spec) const {
-  return *rows_.at(spec.name)->stats;
+  return *spec.stats;
 }
 
 }  // namespace kv
