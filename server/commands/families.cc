@@ -4,11 +4,13 @@ namespace kv {
 
 void RegisterConnectionFamily(CommandRegistry& r);
 void RegisterStringFamily(CommandRegistry& r);
+void RegisterGenericFamily(CommandRegistry& r);
 
 // Explicit, in one place: no static initialisers decide what the table holds.
 void RegisterAllFamilies(CommandRegistry& r) {
   RegisterConnectionFamily(r);
   RegisterStringFamily(r);
+  RegisterGenericFamily(r);
 }
 
 }  // namespace kv

@@ -1,12 +1,11 @@
 #include "server/config/config.h"
 
-#include <fnmatch.h>
-
 #include <cctype>
 #include <fstream>
 #include <sstream>
 
 #include "server/base/string_util.h"
+#include "server/db/glob.h"
 
 namespace kv {
 namespace {
@@ -196,12 +195,13 @@ int64_t Config::GetInt(std::string_view name) const {
 bool Config::GetBool(std::string_view name) const { return Get(name) == "yes"; }
 
 std::vector<std::pair<std::string, std::string>> Config::Match(std::string_view pattern) const {
-  std::string pat = ToLower(pattern);
   std::vector<std::pair<std::string, std::string>> out;
   std::lock_guard lock(mu_);
   for (const auto& key : ConfigTable()) {
-    std::string name(key.name);
-    if (fnmatch(pat.c_str(), name.c_str(), 0) == 0) out.emplace_back(name, values_.at(name));
+    // Redis's CONFIG GET matches case-insensitively with its own glob rules.
+    if (GlobMatch(pattern, key.name, /*nocase=*/true)) {
+      out.emplace_back(std::string(key.name), values_.at(std::string(key.name)));
+    }
   }
   return out;
 }

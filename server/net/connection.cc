@@ -133,7 +133,7 @@ void Connection::ProcessInput() {
     if (result == resp::Parser::Result::kProtocolError) {
       server.stats.protocol_errors.fetch_add(1, std::memory_order_relaxed);
       spdlog::debug("protocol error from {}: {}", client_.addr, parser_.error());
-      rb_.Error(parser_.error());
+      rb_.Error("ERR " + std::string(parser_.error()));
       closing_ = true;
       break;
     }

@@ -14,6 +14,16 @@ inline constexpr std::string_view kWrongTypeErr =
 inline constexpr std::string_view kNotIntegerErr = "ERR value is not an integer or out of range";
 inline constexpr std::string_view kNotFloatErr = "ERR value is not a valid float";
 inline constexpr std::string_view kOverflowErr = "ERR increment or decrement would overflow";
+inline constexpr std::string_view kDecrementOverflowErr = "ERR decrement would overflow";
+inline constexpr std::string_view kOffsetOutOfRangeErr = "ERR offset is out of range";
+inline constexpr std::string_view kInvalidCursorErr = "ERR invalid cursor";
+inline constexpr std::string_view kExpireNxConflictErr =
+    "ERR NX and XX, GT or LT options at the same time are not compatible";
+inline constexpr std::string_view kExpireGtLtConflictErr =
+    "ERR GT and LT options at the same time are not compatible";
+// Redis's getIntFromObjectOrReply when the number does not fit 32 bits (MOVE, COPY DB).
+inline constexpr std::string_view kIntOutOfRangeErr =
+    "ERR value is out of range, value must between -2147483648 and 2147483647";
 inline constexpr std::string_view kNoSuchKeyErr = "ERR no such key";
 inline constexpr std::string_view kIndexOutOfRangeErr = "ERR index out of range";
 inline constexpr std::string_view kInvalidExpireErr = "ERR invalid expire time in '%s' command";

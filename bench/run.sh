@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# Throughput and latency of kv-server next to redis-server, measured by redis-benchmark.
+#
+#   bench/run.sh BUILD_DIR [--quick] [--repeat N]
+#
+# Starts both servers on free loopback ports with the same flags (--save "" --appendonly no), runs
+# `redis-benchmark --csv -c 50 -n 1000000 -r 100000 -t set,get,incr,mset` at -P 1 and -P 16 against
+# each, one after the other, and prints rps, kv/redis ratio and p50/p99 latencies (ms).
+# --quick uses -n 100000. --repeat N runs every measurement N times (alternating servers) and keeps
+# the best rps of each, which tames the noise of a shared machine. KV_SERVER=redis-server compares
+# Redis with itself (checks the script).
+# Raw CSVs are kept in BUILD_DIR/bench-results/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source bench/common.sh
+
+build_dir=""
+requests=1000000
+repeat=1
+while (($#)); do
+  case "$1" in
+    --quick) requests=100000 ;;
+    --repeat) repeat=$2; shift ;;
+    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    *) build_dir=$1 ;;
+  esac
+  shift
+done
+if [[ -z "$build_dir" ]]; then
+  echo "usage: bench/run.sh BUILD_DIR [--quick]" >&2
+  exit 2
+fi
+for tool in redis-server redis-benchmark redis-cli; do
+  command -v "$tool" >/dev/null || { echo "bench: $tool is missing (scripts/install-deps.sh)" >&2; exit 1; }
+done
+kv_bin=$(resolve_kv_server "$build_dir")
+trap stop_all_servers EXIT
+
+read -r _ redis_port < <(start_server redis "$(command -v redis-server)")
+read -r _ kv_port < <(start_server kv "$kv_bin")
+[[ -n "${redis_port:-}" && -n "${kv_port:-}" ]] || exit 1
+
+out_dir="$build_dir/bench-results/$(date -u +%Y%m%dT%H%M%SZ)"
+mkdir -p "$out_dir"
+echo "bench: redis-server on :$redis_port, $kv_bin on :$kv_port, -n $requests, results in $out_dir" >&2
+
+tests=set,get,incr,mset
+for run in $(seq 1 "$repeat"); do
+  for pipeline in 1 16; do
+    for side in redis kv; do
+      port=$redis_port
+      [[ $side == kv ]] && port=$kv_port
+      echo "bench: run $run/$repeat, $side -P $pipeline ..." >&2
+      redis-benchmark -h 127.0.0.1 -p "$port" --csv -c 50 -n "$requests" -r 100000 \
+        -P "$pipeline" -t "$tests" >"$out_dir/$side-P$pipeline-run$run.csv"
+    done
+  done
+done
+
+# CSV columns of redis-benchmark 7: test,rps,avg,min,p50,p95,p99,max (latencies in ms).
+/usr/bin/python3 - "$out_dir" <<'PY'
+import csv, pathlib, sys
+out = pathlib.Path(sys.argv[1])
+def load(prefix):
+    """Best run (highest rps) of each test over the repeated runs."""
+    best = {}
+    for path in sorted(out.glob(prefix + "-run*.csv")):
+        with open(path) as f:
+            for row in csv.DictReader(f):
+                if row["test"] not in best or float(row["rps"]) > float(best[row["test"]]["rps"]):
+                    best[row["test"]] = row
+    return best
+header = ("test", "P", "redis rps", "kv rps", "kv/redis", "redis p50", "redis p99", "kv p50", "kv p99")
+rows = []
+for p in (1, 16):
+    r, k = load(f"redis-P{p}"), load(f"kv-P{p}")
+    for test in r:
+        if test not in k:
+            rows.append((test, p, r[test]["rps"], "missing", "-", r[test]["p50_latency_ms"],
+                         r[test]["p99_latency_ms"], "-", "-"))
+            continue
+        ratio = float(k[test]["rps"]) / float(r[test]["rps"]) if float(r[test]["rps"]) else 0.0
+        rows.append((test, p, "%.0f" % float(r[test]["rps"]), "%.0f" % float(k[test]["rps"]),
+                     "%.2f" % ratio, r[test]["p50_latency_ms"], r[test]["p99_latency_ms"],
+                     k[test]["p50_latency_ms"], k[test]["p99_latency_ms"]))
+widths = [max(len(str(x)) for x in col) for col in zip(header, *rows)]
+for line in [header] + rows:
+    print("  ".join(str(x).rjust(w) if i else str(x).ljust(w) for i, (x, w) in enumerate(zip(line, widths))))
+PY
