@@ -62,8 +62,12 @@ NodeAdmin::~NodeAdmin() = default;
 
 std::unique_ptr<NodeAdmin> NodeAdmin::Start(ServerState& state, std::string* error) {
   const Config& config = state.config;
-  std::string node_id = LoadOrCreateNodeId(config.Get("dir"), error);
-  if (node_id.empty()) return nullptr;
+  std::string id_error;
+  std::string node_id = LoadOrCreateNodeId(config.Get("dir"), &id_error);
+  if (!id_error.empty()) {
+    // Not fatal for a standalone node; cluster membership will need the id to persist.
+    spdlog::warn("admin: {}; node id {} lasts for this run only", id_error, node_id);
+  }
 
   AdminServerOptions options;
   options.bind_address = config.Get("admin-bind");

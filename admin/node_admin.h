@@ -18,7 +18,7 @@ class NodeAdmin {
  public:
   // Reads admin-port, admin-bind, admin-token (or env KVCACHE_ADMIN_TOKEN when the key is empty),
   // admin-tls-cert-file, admin-tls-key-file, admin-tls-ca-cert-file and the node id in `dir`.
-  // nullptr and *error on configuration errors (unreadable TLS files, unwritable node id): the
+  // nullptr and *error on configuration errors (unreadable TLS files, bad TLS options): the
   // node should refuse to start. When only the port is taken, the node keeps running without an
   // admin plane and says so in the log: several nodes on one host (tests, benchmarks) must not
   // fail on the shared default admin port.

@@ -45,14 +45,14 @@ std::string LoadOrCreateNodeId(const std::string& dir, std::string* error) {
     out << id << "\n";
     if (!out.flush()) {
       *error = "cannot write " + tmp.string();
-      return "";
+      return id;
     }
   }
   std::error_code ec;
   std::filesystem::rename(tmp, path, ec);
   if (ec) {
     *error = "cannot create " + path.string() + ": " + ec.message();
-    return "";
+    return id;
   }
   return id;
 }

@@ -41,7 +41,8 @@ class ServerBackend final : public NodeBackend {
 };
 
 // The node's stable id: read from `<dir>/node-id`, or generated (40 hex chars) and written there on
-// first start. On I/O failure returns "" and sets *error.
+// first start. When it cannot be written, still returns the generated id (good for this run only)
+// and sets *error.
 std::string LoadOrCreateNodeId(const std::string& dir, std::string* error);
 
 // Bytes allocated by the process's allocator (jemalloc's stats.allocated when jemalloc is the
