@@ -86,6 +86,27 @@ TEST_F(AdminTlsTest, ServerTls) {
   EXPECT_EQ(Kvctl(addr + " --tls-ca " + F("other-ca.pem") + " info"), 3);
 }
 
+TEST_F(AdminTlsTest, HandshakeFailureIsOneLineNamingTheAddress) {
+  // A TLS client against a plaintext port: gRPC core would log the failed handshake itself.
+  AdminServerOptions opts;
+  opts.port = 0;
+  AdminError error;
+  auto server = AdminServer::Start(opts, backend_, &error);
+  ASSERT_NE(server, nullptr) << error.message;
+  const std::string err_file = F("stderr.txt");
+  // Not through Sh(), which sends stderr to /dev/null.
+  const int status =
+      std::system((std::string(KVCTL_PATH) + " --timeout 5 --addr " + server->address() +
+                   " --tls-ca " + F("ca.pem") + " info >/dev/null 2>" + err_file)
+                      .c_str());
+  EXPECT_EQ(WEXITSTATUS(status), 3);
+  std::ifstream in(err_file);
+  std::string first, second;
+  std::getline(in, first);
+  EXPECT_FALSE(std::getline(in, second)) << "more than one line: " << second;
+  EXPECT_EQ(first.rfind("kvctl: " + server->address() + ": UNAVAILABLE: ", 0), 0u) << first;
+}
+
 TEST_F(AdminTlsTest, MutualTls) {
   auto server = Start(/*mutual=*/true);
   ASSERT_NE(server, nullptr);

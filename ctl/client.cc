@@ -1,8 +1,10 @@
 #include "ctl/client.h"
 
 #include <fmt/format.h>
+#include <grpc/support/log.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 
@@ -22,6 +24,9 @@ bool ReadFile(const std::string& path, std::string* out) {
 
 std::unique_ptr<AdminClient> AdminClient::Create(const ConnectOptions& options,
                                                  std::string* error) {
+  // gRPC core logs handshake and connection failures to stderr itself; kvctl reports each failure
+  // as one line of its own. GRPC_VERBOSITY set by the user brings the core logs back for debugging.
+  if (std::getenv("GRPC_VERBOSITY") == nullptr) gpr_set_log_function([](gpr_log_func_args*) {});
   std::shared_ptr<grpc::ChannelCredentials> creds;
   grpc::ChannelArguments args;
   const bool tls = !options.tls_ca_file.empty() || !options.tls_cert_file.empty();
