@@ -43,7 +43,9 @@ std::optional<long double> ParseLongDouble(std::string_view s) {
   errno = 0;
   long double v = std::strtold(buf.c_str(), &end);
   if (end != buf.c_str() + buf.size() || std::isnan(v)) return std::nullopt;
-  if (errno == ERANGE && !std::isinf(v) && v != 0) return std::nullopt;
+  // As Redis's string2ld: an overflow to infinity or an underflow to zero is an error, while a
+  // literal "inf" (no ERANGE) and tiny denormals are accepted.
+  if (errno == ERANGE && (std::isinf(v) || v == 0)) return std::nullopt;
   return v;
 }
 
@@ -55,7 +57,9 @@ std::optional<double> ParseDouble(std::string_view s) {
   errno = 0;
   double v = std::strtod(buf.c_str(), &end);
   if (end != buf.c_str() + buf.size() || std::isnan(v)) return std::nullopt;
-  if (errno == ERANGE && !std::isinf(v) && v != 0) return std::nullopt;
+  // As Redis's string2ld: an overflow to infinity or an underflow to zero is an error, while a
+  // literal "inf" (no ERANGE) and tiny denormals are accepted.
+  if (errno == ERANGE && (std::isinf(v) || v == 0)) return std::nullopt;
   return v;
 }
 
