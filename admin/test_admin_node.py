@@ -83,7 +83,7 @@ def test_info_and_stats_match_resp_activity(node):
     assert info["connected_clients"] >= 1
     assert info["used_memory_rss_bytes"] > 0
     dbs = {d["db"]: d for d in info["keyspace"]}
-    assert dbs[0]["keys"] == 25
+    assert dbs[0]["keys"] == node.client.dbsize() == 25
 
     stats = node.kvctl_json("stats")
     calls = {c["name"]: c for c in stats["commands"]}
