@@ -13,6 +13,7 @@
 #include "admin/node_admin.h"
 #endif
 #include "server/base/clock.h"
+#include "server/commands/blocking.h"
 #include "server/commands/command_registry.h"
 #include "server/commands/dispatcher.h"
 #include "server/commands/server_state.h"
@@ -62,6 +63,7 @@ int main(int argc, char** argv) {
   state.start_time_ms = kv::UnixMillis();
   state.run_id = RandomRunId();
   kv::RegisterAllFamilies(state.commands);
+  kv::InstallBlocking(state);
   kv::Dispatcher dispatcher(state);
 
   kv::net::Server server(dispatcher, static_cast<size_t>(config.GetInt("io-threads")));

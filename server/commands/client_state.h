@@ -5,6 +5,7 @@
 // CLIENT LIST and INFO read from other threads.
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -27,6 +28,10 @@ class ClientChannel {
   virtual ~ClientChannel() = default;
   // Runs `fn` on the client's I/O thread; what it writes to the reply builder is flushed after.
   virtual void Post(std::function<void(ClientState&, resp::ReplyBuilder&)> fn) = 0;
+  // Like Post, after `delay` (blocking-command timeouts). Not cancellable: `fn` checks whether it
+  // still has something to do. A channel without timers never runs it (the client waits forever).
+  virtual void PostAfter(std::chrono::milliseconds /*delay*/,
+                         std::function<void(ClientState&, resp::ReplyBuilder&)> /*fn*/) {}
   // Closes the connection after the replies already produced.
   virtual void Close() = 0;
 };
@@ -44,6 +49,9 @@ struct ClientState {
   bool close_after_reply = false;  // QUIT, protocol error, CLIENT KILL of self
   // The client is waiting (BLPOP...): the connection stops executing its input until unblocked.
   bool blocked = false;
+  // Blocking commands answer as on timeout instead of blocking (Redis's CLIENT_DENY_BLOCKING):
+  // set while EXEC runs its queue.
+  bool deny_blocking = false;
   // Sequence number of this client's newest AOF record; with appendfsync always the connection
   // holds its replies until the AOF is durable up to here.
   uint64_t last_write_seq = 0;

@@ -55,6 +55,10 @@ void Dispatcher::Execute(ClientState& client, ArgList args, resp::ReplyBuilder& 
 
   CommandContext ctx(server_, client, rb, UnixMillis());
   Run(*spec, ctx, args);
+
+  if (single.owns_lock()) single.unlock();
+  multi = ShardLocks();
+  for (KeyObserver* obs : server_.key_observers) obs->AfterCommand();
 }
 
 void Dispatcher::ExecuteLocked(const CommandSpec& spec, ClientState& client, ArgList args,
@@ -77,15 +81,10 @@ void Dispatcher::Run(const CommandSpec& spec, CommandContext& ctx, ArgList args)
   spec.handler(ctx, args);
 
   if (spec.is(kWrite) && ctx.dirty > 0) {
-    // Observers and the log run while the shard locks are still held: the AOF order is the
+    // The log and the observers run while the shard locks are still held: the AOF order is the
     // execution order, and a WATCH or a blocked client sees the change before anyone else can.
-    if (!server_.key_observers.empty()) {
-      KeyIndexVec key_pos;
-      spec.KeyIndices(args, &key_pos);
-      for (KeyObserver* obs : server_.key_observers) {
-        for (size_t pos : key_pos) obs->OnKeyModified(ctx.client.db, args[pos]);
-      }
-    }
+    // The log comes first because a blocked client served from OnKeyModified logs its pop there,
+    // and that pop must replay after the push that fed it.
     if (WriteLog* log = server_.write_log.load(std::memory_order_acquire)) {
       if (ctx.propagated.empty()) {
         ctx.client.last_write_seq = log->Append(ctx.client.db, args);
@@ -95,6 +94,13 @@ void Dispatcher::Run(const CommandSpec& spec, CommandContext& ctx, ArgList args)
           argv.assign(cmd.begin(), cmd.end());
           ctx.client.last_write_seq = log->Append(ctx.client.db, argv);
         }
+      }
+    }
+    if (!server_.key_observers.empty()) {
+      KeyIndexVec key_pos;
+      spec.KeyIndices(args, &key_pos);
+      for (KeyObserver* obs : server_.key_observers) {
+        for (size_t pos : key_pos) obs->OnKeyModified(ctx.client.db, args[pos]);
       }
     }
   }

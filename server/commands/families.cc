@@ -5,12 +5,16 @@ namespace kv {
 void RegisterConnectionFamily(CommandRegistry& r);
 void RegisterStringFamily(CommandRegistry& r);
 void RegisterGenericFamily(CommandRegistry& r);
+void RegisterListFamily(CommandRegistry& r);
+void RegisterHashFamily(CommandRegistry& r);
 
 // Explicit, in one place: no static initialisers decide what the table holds.
 void RegisterAllFamilies(CommandRegistry& r) {
   RegisterConnectionFamily(r);
   RegisterStringFamily(r);
   RegisterGenericFamily(r);
+  RegisterListFamily(r);
+  RegisterHashFamily(r);
 }
 
 }  // namespace kv

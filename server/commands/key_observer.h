@@ -16,6 +16,9 @@ class KeyObserver {
   virtual void OnKeyModified(int db, std::string_view key) = 0;
   // Every key of `db` (or of all databases when db < 0) was removed.
   virtual void OnFlush(int db) = 0;
+  // Called after every command once its shard locks are released, on the executing thread: work
+  // that needs other shards' locks (a blocked BLMOVE served across shards) finishes here.
+  virtual void AfterCommand() {}
 };
 
 }  // namespace kv

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,8 @@
 #include "server/db/keyspace.h"
 
 namespace kv {
+
+class BlockingRegistry;  // server/commands/blocking.h
 
 struct ServerStats {
   std::atomic<uint64_t> connections_received{0};
@@ -43,6 +46,8 @@ struct ServerState {
   std::atomic<WriteLog*> write_log{nullptr};
   // Told about every key a write command modified (WATCH, blocked clients). Filled at start-up.
   std::vector<KeyObserver*> key_observers;
+  // Clients blocked in BLPOP & co; set (and added to key_observers) by InstallBlocking().
+  std::shared_ptr<BlockingRegistry> blocking;
   // Asks the process to shut down gracefully (SHUTDOWN, admin Shutdown, SIGTERM).
   std::function<void()> request_shutdown;
   int64_t start_time_ms = 0;

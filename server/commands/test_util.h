@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "server/commands/blocking.h"
 #include "server/commands/command_registry.h"
 #include "server/commands/dispatcher.h"
 #include "server/commands/server_state.h"
@@ -19,7 +20,10 @@ namespace kv::test {
 
 class CommandTest : public ::testing::Test {
  protected:
-  CommandTest() : state_(config_), dispatcher_(state_) { RegisterAllFamilies(state_.commands); }
+  CommandTest() : state_(config_), dispatcher_(state_) {
+    RegisterAllFamilies(state_.commands);
+    InstallBlocking(state_);
+  }
 
   // Runs one command as client `client_` and returns the reply bytes.
   std::string Run(std::initializer_list<std::string_view> argv) {

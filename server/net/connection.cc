@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
 
 #include "server/base/clock.h"
@@ -69,13 +70,27 @@ void Connection::Shutdown() {
 }
 
 void Connection::Post(std::function<void(ClientState&, resp::ReplyBuilder&)> fn) {
-  boost::asio::post(socket_.get_executor(), [self = shared_from_this(), fn = std::move(fn)] {
-    if (self->closed_) return;
-    fn(self->client_, self->rb_);
-    if (!self->client_.blocked) self->ProcessInput();
-    self->Flush();
-    if (!self->reading_ && !self->closing_) self->DoRead();
-  });
+  boost::asio::post(socket_.get_executor(),
+                    [self = shared_from_this(), fn = std::move(fn)] { self->RunPosted(fn); });
+}
+
+void Connection::PostAfter(std::chrono::milliseconds delay,
+                           std::function<void(ClientState&, resp::ReplyBuilder&)> fn) {
+  // The timer holds the connection weakly: a client that went away is not kept alive until then.
+  auto timer = std::make_shared<boost::asio::steady_timer>(socket_.get_executor(), delay);
+  timer->async_wait(
+      [timer, weak = weak_from_this(), fn = std::move(fn)](boost::system::error_code ec) {
+        if (ec) return;
+        if (auto self = weak.lock()) self->RunPosted(fn);
+      });
+}
+
+void Connection::RunPosted(const std::function<void(ClientState&, resp::ReplyBuilder&)>& fn) {
+  if (closed_) return;
+  fn(client_, rb_);
+  if (!client_.blocked) ProcessInput();
+  Flush();
+  if (!reading_ && !closing_) DoRead();
 }
 
 void Connection::Close() {

@@ -33,6 +33,8 @@ class Connection final : public ClientChannel, public std::enable_shared_from_th
   void Shutdown();
 
   void Post(std::function<void(ClientState&, resp::ReplyBuilder&)> fn) override;
+  void PostAfter(std::chrono::milliseconds delay,
+                 std::function<void(ClientState&, resp::ReplyBuilder&)> fn) override;
   void Close() override;
 
  private:
@@ -43,6 +45,8 @@ class Connection final : public ClientChannel, public std::enable_shared_from_th
   void Flush();
   void OnWritten(boost::system::error_code ec, size_t n);
   void CloseNow();
+  // Runs a posted function on this thread, then resumes input and output.
+  void RunPosted(const std::function<void(ClientState&, resp::ReplyBuilder&)>& fn);
   void CompactInput();
   // False (and arranges a later Flush) while this client's last write is not durable enough.
   bool WriteIsDurable();

@@ -1,0 +1,179 @@
+"""Blocking list pops against a running server: BLPOP/BRPOP/BLMOVE woken by pushes from other
+clients, timeouts, FIFO order among waiters, and waiters that disconnect.
+
+Every scenario runs against kv-server (two I/O threads, so waiter and pusher often live on
+different threads) and, as the reference, Debian's redis-server; servers come from conftest.py.
+    /usr/bin/python3 -m pytest tests/integration/test_blocking.py [--kv-server PATH]
+"""
+
+import pathlib
+import sys
+import threading
+import time
+
+import pytest
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+
+from raw_bytes_client import QUIET_S, Client  # noqa: E402
+
+
+@pytest.fixture(params=["redis", "kv"])
+def server_port(request, server_factory):
+    extra = ["--io-threads", "2"] if request.param == "kv" else []
+    return server_factory(request.param, extra).port
+
+
+def bulk_array(*items):
+    out = b"*%d\r\n" % len(items)
+    for i in items:
+        i = i.encode()
+        out += b"$%d\r\n%s\r\n" % (len(i), i)
+    return out
+
+
+def block(port, *cmd):
+    """A new client that sent `cmd` and is now blocked."""
+    c = Client(port)
+    c.send(*cmd)
+    assert c.silent_for(QUIET_S), "the blocking command answered at once"
+    return c
+
+
+def test_push_wakes_blpop(server_port):
+    waiter = block(server_port, "BLPOP", "q1", "q2", "0")
+    pusher = Client(server_port)
+    assert pusher.call("RPUSH", "q2", "a", "b") == b":2\r\n"
+    assert waiter.read() == bulk_array("q2", "a")
+    # Served atomically with the push: only "b" is left.
+    assert pusher.call("LRANGE", "q2", "0", "-1") == bulk_array("b")
+    assert waiter.call("PING") == b"+PONG\r\n"
+
+
+def test_pipelined_input_waits_while_blocked(server_port):
+    waiter = Client(server_port)
+    waiter.sock.sendall(b"*3\r\n$5\r\nBRPOP\r\n$1\r\nk\r\n$1\r\n0\r\n*1\r\n$4\r\nPING\r\n")
+    assert waiter.silent_for(QUIET_S)
+    Client(server_port).call("LPUSH", "k", "v")
+    assert waiter.read() == bulk_array("k", "v")
+    assert waiter.read() == b"+PONG\r\n"
+
+
+def test_timeout_returns_null(server_port):
+    c = Client(server_port)
+    start = time.monotonic()
+    assert c.call("BLPOP", "nokey", "0.2") == b"*-1\r\n"
+    assert time.monotonic() - start >= 0.15
+    assert c.call("BLMOVE", "nokey", "dst", "LEFT", "LEFT", "0.1") == b"*-1\r\n"
+    c.call("HELLO", "3")
+    assert c.call("BRPOP", "nokey", "0.1") == b"_\r\n"
+    # A tiny timeout rounds up to 1 ms; it does not mean "forever".
+    assert c.call("BLPOP", "nokey", "0.0001") == b"_\r\n"
+    # A timed-out waiter does not take a later push.
+    assert c.call("RPUSH", "nokey", "x") == b":1\r\n"
+    assert c.call("LLEN", "nokey") == b":1\r\n"
+
+
+def test_fifo_among_three_waiters(server_port):
+    waiters = [block(server_port, "BLPOP", "fifo", "0") for _ in range(3)]
+    pusher = Client(server_port)
+    assert pusher.call("RPUSH", "fifo", "1", "2") == b":2\r\n"
+    assert waiters[0].read() == bulk_array("fifo", "1")
+    assert waiters[1].read() == bulk_array("fifo", "2")
+    assert waiters[2].silent_for(QUIET_S)
+    assert pusher.call("RPUSH", "fifo", "3") == b":1\r\n"
+    assert waiters[2].read() == bulk_array("fifo", "3")
+    assert pusher.call("LLEN", "fifo") == b":0\r\n"
+
+
+def test_killed_waiter_does_not_swallow_push(server_port):
+    gone = block(server_port, "BLPOP", "kk", "0")
+    gone.close()
+    time.sleep(0.2)  # let the server notice the disconnect
+    pusher = Client(server_port)
+    assert pusher.call("LPUSH", "kk", "v1") == b":1\r\n"
+    assert pusher.call("LLEN", "kk") == b":1\r\n"
+    # And with a live waiter queued behind a dead one, the live one gets the element.
+    pusher.call("LPOP", "kk")
+    gone = block(server_port, "BLPOP", "kk", "0")
+    alive = block(server_port, "BLPOP", "kk", "0")
+    gone.close()
+    time.sleep(0.2)
+    assert pusher.call("LPUSH", "kk", "v2") == b":1\r\n"
+    assert alive.read() == bulk_array("kk", "v2")
+    assert pusher.call("LLEN", "kk") == b":0\r\n"
+
+
+def test_blmove_and_chain(server_port):
+    # Keys chosen so that, with kv-server's 64 shards, some hops cross shards.
+    mover = block(server_port, "BLMOVE", "src", "mid", "RIGHT", "LEFT", "0")
+    popper = block(server_port, "BRPOP", "mid", "0")
+    pusher = Client(server_port)
+    assert pusher.call("RPUSH", "src", "a", "b") == b":2\r\n"
+    assert mover.read() == b"$1\r\nb\r\n"
+    assert popper.read() == bulk_array("mid", "b")
+    assert pusher.call("LRANGE", "src", "0", "-1") == bulk_array("a")
+    assert pusher.call("LLEN", "mid") == b":0\r\n"
+    rot = block(server_port, "BRPOPLPUSH", "ring", "ring", "0")
+    assert pusher.call("RPUSH", "ring", "x") == b":1\r\n"
+    assert rot.read() == b"$1\r\nx\r\n"
+    assert pusher.call("LRANGE", "ring", "0", "-1") == bulk_array("x")
+
+
+def test_blocking_in_multi_does_not_block(server_port):
+    c = Client(server_port)
+    if c.call("MULTI") != b"+OK\r\n":
+        pytest.skip("MULTI not available on this server")
+    assert c.call("BLPOP", "nokey", "0") == b"+QUEUED\r\n"
+    assert c.call("BLMOVE", "nokey", "d", "LEFT", "LEFT", "0") == b"+QUEUED\r\n"
+    assert c.call("EXEC") == b"*2\r\n*-1\r\n$-1\r\n"
+
+
+def test_concurrent_waiters_get_each_element_once(server_port):
+    """Waiters on several keys (on both I/O threads) and two pushers: every pushed element ends up
+    with exactly one waiter or still in its list."""
+    keys = ["c1", "c2", "c3"]
+    per_pusher = 150
+    got = []
+    lock = threading.Lock()
+    stop = threading.Event()
+
+    def waiter():
+        c = Client(server_port)
+        deadline = time.monotonic() + 20
+        while not stop.is_set() and time.monotonic() < deadline:
+            reply = c.call("BLPOP", *keys, "0.2")
+            if reply != b"*-1\r\n":
+                with lock:
+                    got.append(reply.split(b"\r\n")[4])
+        c.close()
+
+    def pusher(tag):
+        c = Client(server_port)
+        for i in range(per_pusher):
+            c.call("RPUSH", keys[i % len(keys)], f"{tag}{i}")
+        c.close()
+
+    waiters = [threading.Thread(target=waiter) for _ in range(6)]
+    pushers = [threading.Thread(target=pusher, args=(tag,)) for tag in "ab"]
+    for t in waiters + pushers:
+        t.start()
+    for t in pushers:
+        t.join(timeout=20)
+    # Let the waiters drain what is left, then stop them.
+    check = Client(server_port)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        if all(check.call("LLEN", k) == b":0\r\n" for k in keys):
+            break
+        time.sleep(0.05)
+    stop.set()
+    for t in waiters:
+        t.join(timeout=10)
+    left = []
+    for k in keys:
+        reply = check.call("LRANGE", k, "0", "-1")
+        left += reply.split(b"\r\n")[2::2]
+    left = [x for x in left if x]
+    pushed = sorted(f"{tag}{i}".encode() for tag in "ab" for i in range(per_pusher))
+    assert sorted(got + left) == pushed
