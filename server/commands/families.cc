@@ -7,6 +7,8 @@ void RegisterStringFamily(CommandRegistry& r);
 void RegisterGenericFamily(CommandRegistry& r);
 void RegisterListFamily(CommandRegistry& r);
 void RegisterHashFamily(CommandRegistry& r);
+void RegisterSetFamily(CommandRegistry& r);
+void RegisterZSetFamily(CommandRegistry& r);
 
 // Explicit, in one place: no static initialisers decide what the table holds.
 void RegisterAllFamilies(CommandRegistry& r) {
@@ -15,6 +17,8 @@ void RegisterAllFamilies(CommandRegistry& r) {
   RegisterGenericFamily(r);
   RegisterListFamily(r);
   RegisterHashFamily(r);
+  RegisterSetFamily(r);
+  RegisterZSetFamily(r);
 }
 
 }  // namespace kv

@@ -40,6 +40,29 @@ inline constexpr std::string_view kNanErr = "ERR increment would produce NaN or 
 inline constexpr std::string_view kMisconfErr =
     "MISCONF Errors writing to the AOF file: the server cannot persist writes right now";
 
+// Sets and sorted sets (t_set.c, t_zset.c).
+inline constexpr std::string_view kNumKeysErr = "ERR numkeys should be greater than 0";
+inline constexpr std::string_view kNumKeysArgsErr =
+    "ERR Number of keys can't be greater than number of args";
+inline constexpr std::string_view kLimitNegativeErr = "ERR LIMIT can't be negative";
+inline constexpr std::string_view kCountPositiveErr = "ERR count should be greater than 0";
+// getRangeLongFromObjectOrReply(-LONG_MAX, LONG_MAX) for LONG_MIN (SRANDMEMBER, ZRANDMEMBER).
+inline constexpr std::string_view kLongRangeErr =
+    "ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807";
+inline constexpr std::string_view kValueOutOfRangeErr = "ERR value is out of range";
+inline constexpr std::string_view kZAddXxNxErr =
+    "ERR XX and NX options at the same time are not compatible";
+inline constexpr std::string_view kZAddGtLtNxErr =
+    "ERR GT, LT, and/or NX options at the same time are not compatible";
+inline constexpr std::string_view kZAddIncrPairErr =
+    "ERR INCR option supports a single increment-element pair";
+inline constexpr std::string_view kZNanErr = "ERR resulting score is not a number (NaN)";
+inline constexpr std::string_view kZWeightNotFloatErr = "ERR weight value is not a float";
+inline constexpr std::string_view kZLimitOnlyByErr =
+    "ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX";
+inline constexpr std::string_view kZWithScoresByLexErr =
+    "ERR syntax error, WITHSCORES not supported in combination with BYLEX";
+
 // "ERR wrong number of arguments for 'get' command"
 std::string WrongNumArgsError(std::string_view cmd);
 
