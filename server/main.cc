@@ -10,6 +10,9 @@
 #include <random>
 
 #include "server/aof/aof.h"
+#ifdef KV_WITH_ADMIN
+#include "admin/node_admin.h"
+#endif
 #include "server/base/clock.h"
 #include "server/commands/blocking.h"
 #include "server/commands/command_registry.h"
@@ -91,6 +94,16 @@ int main(int argc, char** argv) {
 
   // Clients may connect while the AOF loads; they get LOADING until it is done.
   state.loading = true;
+#ifdef KV_WITH_ADMIN
+  // Admin plane on its own port and gRPC's threads; stopped before the RESP server below.
+  std::string admin_error;
+  auto admin = kv::admin::NodeAdmin::Start(state, &admin_error);
+  if (!admin) {
+    spdlog::critical("admin: {}", admin_error);
+    return 1;
+  }
+#endif
+
   server.Start();
   if (auto err = aof.Start()) {
     spdlog::critical("{}", *err);
@@ -104,6 +117,9 @@ int main(int argc, char** argv) {
                config.GetInt("shards"));
   main_ctx.run();
 
+#ifdef KV_WITH_ADMIN
+  admin.reset();
+#endif
   server.Stop();
   // Everything executed is queued by now: write it and fsync before exiting.
   aof.Shutdown();

@@ -1,0 +1,53 @@
+#pragma once
+
+// NodeBackend over the real node's ServerState: what kv-server's admin plane serves.
+
+#include <cstdint>
+#include <mutex>
+#include <string>
+
+#include "admin/node_backend.h"
+
+namespace kv {
+struct ServerState;
+}
+
+namespace kv::admin {
+
+class ServerBackend final : public NodeBackend {
+ public:
+  // `node_id` comes from LoadOrCreateNodeId. `state` must outlive the backend.
+  ServerBackend(ServerState& state, std::string node_id);
+
+  NodeInfo GetNodeInfo() override;
+  NodeStats GetStats() override;
+  PersistenceStatus GetPersistence() override;
+  AdminError StartAofRewrite(bool wait) override;
+  ConfigPairs GetConfig(const std::string& pattern) override;
+  AdminError SetConfig(const std::string& key, const std::string& value) override;
+  void RequestShutdown(const std::string& reason) override;
+  bool IsReady() override;
+
+ private:
+  // Commands per second since the previous call (since start on the first one).
+  double SampleOpsPerSec();
+
+  ServerState& state_;
+  const std::string node_id_;
+  std::mutex sample_mu_;
+  int64_t last_sample_ms_ = 0;    // guarded by sample_mu_
+  uint64_t last_sample_ops_ = 0;  // guarded by sample_mu_
+  double last_ops_per_sec_ = 0;   // guarded by sample_mu_
+};
+
+// The node's stable id: read from `<dir>/node-id`, or generated (40 hex chars) and written there on
+// first start. When it cannot be written, still returns the generated id (good for this run only)
+// and sets *error.
+std::string LoadOrCreateNodeId(const std::string& dir, std::string* error);
+
+// Bytes allocated by the process's allocator (jemalloc's stats.allocated when jemalloc is the
+// allocator, glibc's mallinfo2 otherwise) and its resident set size.
+int64_t AllocatedBytes();
+int64_t ResidentBytes();
+
+}  // namespace kv::admin
