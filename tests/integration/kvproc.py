@@ -4,11 +4,14 @@ test_pubsub.py (kept separate from the shared conftest so the two can merge inde
 
 import os
 import pathlib
+import re
 import shutil
 import socket
 import subprocess
 import tempfile
 import time
+
+import pytest
 
 REPO_ROOT = pathlib.Path(__file__).resolve().parents[2]
 HOST = "127.0.0.1"
@@ -141,3 +144,26 @@ class Raw:
         end = self._skip(0)
         reply, self.buf = self.buf[:end], self.buf[end:]
         return reply
+
+
+# Fixtures shared by test_multi.py and test_pubsub.py (imported there, which registers them).
+@pytest.fixture(scope="module")
+def kv_binary(pytestconfig):
+    path = kv_server_path(pytestconfig)
+    if path is None:
+        pytest.skip("no kv-server binary (--kv-server=none)")
+    return path
+
+
+@pytest.fixture(scope="module")
+def servers(kv_binary):
+    """redis-server and kv-server (two I/O threads) side by side, by kind."""
+    started = [Server("redis"), Server("kv", ["--io-threads", "2"], binary=kv_binary)]
+    yield {s.kind: s for s in started}
+    for s in started:
+        s.stop()
+
+
+def normalise(reply):
+    """HELLO reports the connection id, which differs between servers."""
+    return re.sub(rb"\$2\r\nid\r\n:\d+\r\n", b"$2\r\nid\r\n:N\r\n", reply)

@@ -2,35 +2,13 @@
 concurrent WATCH/MULTI/EXEC transfer test with several I/O threads."""
 
 import random
-import re
 import threading
 import time
 
 import pytest
 import redis
 
-from kvproc import Raw, Server, kv_server_path
-
-
-@pytest.fixture(scope="module")
-def kv_binary(pytestconfig):
-    path = kv_server_path(pytestconfig)
-    if path is None:
-        pytest.skip("no kv-server binary (--kv-server=none)")
-    return path
-
-
-@pytest.fixture(scope="module")
-def servers(kv_binary):
-    started = [Server("redis"), Server("kv", ["--io-threads", "2"], binary=kv_binary)]
-    yield {s.kind: s for s in started}
-    for s in started:
-        s.stop()
-
-
-def normalise(reply):
-    # HELLO reports the connection id, which differs between servers.
-    return re.sub(rb"\$2\r\nid\r\n:\d+\r\n", b"$2\r\nid\r\n:N\r\n", reply)
+from kvproc import Raw, Server, kv_binary, normalise, servers  # noqa: F401 (fixtures)
 
 
 # Each case: a list of (connection, command) run in order on fresh connections; every reply is

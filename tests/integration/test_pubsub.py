@@ -1,34 +1,13 @@
 """Pub/sub against kv-server, compared byte for byte with Debian's redis-server 7.0, plus the
 slow-subscriber output limit (kv-server only: Redis spells that config key differently)."""
 
-import re
 import socket
 import time
 
 import pytest
 import redis
 
-from kvproc import Raw, Server, kv_server_path
-
-
-@pytest.fixture(scope="module")
-def kv_binary(pytestconfig):
-    path = kv_server_path(pytestconfig)
-    if path is None:
-        pytest.skip("no kv-server binary (--kv-server=none)")
-    return path
-
-
-@pytest.fixture(scope="module")
-def servers(kv_binary):
-    started = [Server("redis"), Server("kv", ["--io-threads", "2"], binary=kv_binary)]
-    yield {s.kind: s for s in started}
-    for s in started:
-        s.stop()
-
-
-def normalise(reply):
-    return re.sub(rb"\$2\r\nid\r\n:\d+\r\n", b"$2\r\nid\r\n:N\r\n", reply)
+from kvproc import Raw, Server, kv_binary, normalise, servers  # noqa: F401 (fixtures)
 
 
 # (connection, command, number of replies to read). Subscribers' message frames are read as
