@@ -258,9 +258,9 @@ void Aof::SerializeShardLocked(size_t shard, std::string* out, int64_t now_ms) {
     if (table.size() == 0) continue;
     std::string n = std::to_string(db);
     AppendRespCommand(out, {"SELECT", n});
-    for (const auto& [key, entry] : table.map()) {
-      if (entry.expire_at_ms != 0 && entry.expire_at_ms <= now_ms) continue;
-      if (!AppendEntryCommands(out, key, entry)) {
+    for (const EntryPtr& e : table.map()) {
+      if (e->expire_at_ms != 0 && e->expire_at_ms <= now_ms) continue;
+      if (!AppendEntryCommands(out, e->key(), *e)) {
         std::lock_guard lk(capture_mu_);
         capture_failed_ = true;
       }

@@ -17,7 +17,7 @@
 #include <string_view>
 #include <vector>
 
-#include "server/db/value.h"
+#include "server/db/entry.h"
 
 namespace kv {
 

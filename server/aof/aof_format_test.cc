@@ -42,7 +42,8 @@ TEST(AofFormatTest, RespCommandBytes) {
 
 TEST(AofFormatTest, StringWithAndWithoutDeadline) {
   std::string out;
-  Entry e{Value(std::string("v")), 0};
+  EntryPtr e_block = Entry::Make("e", Value("v"));
+  Entry& e = *e_block;
   ASSERT_TRUE(AppendEntryCommands(&out, "k", e));
   e.expire_at_ms = 1700000000123;
   ASSERT_TRUE(AppendEntryCommands(&out, "k2", e));
@@ -53,7 +54,9 @@ TEST(AofFormatTest, StringWithAndWithoutDeadline) {
 }
 
 TEST(AofFormatTest, ListIsBatchedInOrder) {
-  Entry e{Value::NewList(), 42};
+  EntryPtr e_block = Entry::Make("e", Value::NewList());
+  Entry& e = *e_block;
+  e.expire_at_ms = 42;
   for (int i = 0; i < 150; ++i) e.value.list().push_back("x" + std::to_string(i));
   std::string out;
   ASSERT_TRUE(AppendEntryCommands(&out, "l", e));
@@ -73,9 +76,11 @@ TEST(AofFormatTest, ListIsBatchedInOrder) {
 }
 
 TEST(AofFormatTest, HashAndSetCoverEveryElement) {
-  Entry h{Value::NewHash(), 0};
+  EntryPtr h_block = Entry::Make("h", Value::NewHash());
+  Entry& h = *h_block;
   for (int i = 0; i < 70; ++i) h.value.hash()["f" + std::to_string(i)] = "v" + std::to_string(i);
-  Entry s{Value::NewSet(), 0};
+  EntryPtr s_block = Entry::Make("s", Value::NewSet());
+  Entry& s = *s_block;
   for (int i = 0; i < 65; ++i) s.value.set().insert("m" + std::to_string(i));
   std::string out;
   ASSERT_TRUE(AppendEntryCommands(&out, "h", h));
@@ -97,7 +102,8 @@ TEST(AofFormatTest, HashAndSetCoverEveryElement) {
 }
 
 TEST(AofFormatTest, ZSetInAscendingOrderWithExactScores) {
-  Entry z{Value::NewZSet(), 0};
+  EntryPtr z_block = Entry::Make("z", Value::NewZSet());
+  Entry& z = *z_block;
   z.value.zset().Add("b", 0.1);
   z.value.zset().Add("a", -1.0 / 0.0);
   z.value.zset().Add("c", 1e300);

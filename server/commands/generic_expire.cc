@@ -80,7 +80,7 @@ void ExpireGeneric(CommandContext& ctx, ArgList args, std::string_view cmd, int6
     ctx.Propagate({"DEL", key});
     return ctx.rb.Integer(1);
   }
-  db.SetExpire(key, e, at);
+  db.SetExpire(e, at);
   ctx.rb.Integer(1);
   if (cmd != "pexpireat") {
     std::vector<std::string> argv{"PEXPIREAT", std::string(key), std::to_string(at)};
@@ -121,7 +121,7 @@ void CmdPersist(CommandContext& ctx, ArgList args) {
   DbTable& db = ctx.Db(args[1]);
   Entry* e = db.Find(args[1], ctx.now_ms);
   if (e == nullptr || e->expire_at_ms == 0) return ctx.rb.Integer(0);
-  db.SetExpire(args[1], e, 0);
+  db.SetExpire(e, 0);
   ctx.MarkDirty();
   ctx.rb.Integer(1);
 }

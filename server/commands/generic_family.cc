@@ -56,7 +56,7 @@ void MoveEntry(DbTable& from, std::string_view src, DbTable& to, std::string_vie
   int64_t at = e->expire_at_ms;
   from.Erase(src);
   Entry* ne = to.Upsert(dst, std::move(v));
-  if (at != 0) to.SetExpire(dst, ne, at);
+  if (at != 0) to.SetExpire(ne, at);
 }
 
 void Rename(CommandContext& ctx, ArgList args, bool nx) {
@@ -125,11 +125,10 @@ void CmdCopy(CommandContext& ctx, ArgList args) {
   if (e == nullptr) return ctx.rb.Integer(0);
   DbTable& to = ctx.DbAt(dst, db);
   if (to.Find(dst, ctx.now_ms) != nullptr && !replace) return ctx.rb.Integer(0);
-  // Clone before inserting: an insert into `to` may rehash the table `e` points into.
   Value copy = e->value.Clone();
   int64_t at = e->expire_at_ms;
   Entry* ne = to.Upsert(dst, std::move(copy));
-  if (at != 0) to.SetExpire(dst, ne, at);
+  if (at != 0) to.SetExpire(ne, at);
   if (db != ctx.client.db) NotifyKeyInDb(ctx, db, dst);
   ctx.MarkDirty();
   ctx.rb.Integer(1);
@@ -152,11 +151,9 @@ void CmdRandomKey(CommandContext& ctx, ArgList) {
         r -= t.size();
         continue;
       }
-      auto it = std::next(t.map().begin(), static_cast<std::ptrdiff_t>(r));
-      if (it->second.expire_at_ms == 0 || it->second.expire_at_ms > ctx.now_ms) {
-        return ctx.rb.Bulk(it->first);
-      }
-      std::string key = it->first;
+      const Entry& e = **std::next(t.map().begin(), static_cast<std::ptrdiff_t>(r));
+      if (e.expire_at_ms == 0 || e.expire_at_ms > ctx.now_ms) return ctx.rb.Bulk(e.key());
+      std::string key(e.key());
       t.Find(key, ctx.now_ms);  // lazily deletes it
       break;
     }

@@ -44,8 +44,8 @@ void CmdKeys(CommandContext& ctx, ArgList args) {
   Keyspace& ks = ctx.server.keyspace;
   std::vector<std::string_view> out;
   for (size_t s = 0; s < ks.num_shards(); ++s) {
-    for (const auto& [key, e] : ks.shard(s).dbs[static_cast<size_t>(ctx.client.db)].map()) {
-      if (IsLive(e, ctx.now_ms) && (all || GlobMatch(pattern, key))) out.push_back(key);
+    for (const EntryPtr& e : ks.shard(s).dbs[static_cast<size_t>(ctx.client.db)].map()) {
+      if (IsLive(*e, ctx.now_ms) && (all || GlobMatch(pattern, e->key()))) out.push_back(e->key());
     }
   }
   ctx.rb.ArrayHeader(out.size());
@@ -110,15 +110,15 @@ void CmdScan(CommandContext& ctx, ArgList args) {
   uint64_t pos = *cursor & kPosMask;
   size_t visited = 0;
   std::vector<std::string_view> out;
-  std::vector<std::pair<uint64_t, const std::string*>> batch;
+  std::vector<std::pair<uint64_t, const Entry*>> batch;
   uint64_t next = 0;  // stays 0 when the last shard is done
 
   while (shard < ks.num_shards()) {
     const DbTable& t = ks.shard(shard).dbs[db];
     batch.clear();
-    for (const auto& [key, e] : t.map()) {
-      uint64_t h = HashKey(key) >> (64 - kPosBits);
-      if (h >= pos) batch.emplace_back(h, &key);
+    for (const EntryPtr& e : t.map()) {
+      uint64_t h = HashKey(e->key()) >> (64 - kPosBits);
+      if (h >= pos) batch.emplace_back(h, e.get());
     }
     const size_t want = std::max(static_cast<size_t>(opt.count), t.size() / kMinBatchDivisor);
     bool shard_done = true;
@@ -133,12 +133,11 @@ void CmdScan(CommandContext& ctx, ArgList args) {
         next = (shard << kPosBits) | (last + 1);
       }
     }
-    for (const auto& [h, key] : batch) {
-      const Entry& e = t.map().find(*key)->second;
-      if (!IsLive(e, ctx.now_ms)) continue;
-      if (!opt.pattern.empty() && !GlobMatch(opt.pattern, *key)) continue;
-      if (opt.has_type && !EqualsIgnoreCase(opt.type, TypeName(e.value.type()))) continue;
-      out.push_back(*key);
+    for (const auto& [h, e] : batch) {
+      if (!IsLive(*e, ctx.now_ms)) continue;
+      if (!opt.pattern.empty() && !GlobMatch(opt.pattern, e->key())) continue;
+      if (opt.has_type && !EqualsIgnoreCase(opt.type, TypeName(e->value.type()))) continue;
+      out.push_back(e->key());
     }
     visited += batch.size();
     if (!shard_done) break;

@@ -40,7 +40,7 @@ std::string_view ZSetEncoding(const Z& z) {
 std::string_view ObjectEncoding(const Value& v) {
   switch (v.type()) {
     case ValueType::kString: {
-      const std::string& s = v.str();
+      std::string_view s = v.str();
       if (IsIntEncodable(s)) return "int";
       return s.size() <= kEmbstrSizeLimit ? "embstr" : "raw";
     }

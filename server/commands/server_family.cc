@@ -114,8 +114,9 @@ Entry* LookupArgKey(CommandContext& ctx, ArgList args) {
   return ctx.Db(args[2]).Find(args[2], ctx.now_ms);
 }
 
-// MEMORY USAGE key [SAMPLES count]: the key, its entry and the value's heap bytes. Everything is
-// counted exactly, so SAMPLES is validated and ignored.
+// MEMORY USAGE key [SAMPLES count]: the entry's block (key and short string value included), the
+// table slot and the value's heap bytes. Everything is counted exactly, so SAMPLES is validated
+// and ignored.
 void MemoryUsage(CommandContext& ctx, ArgList args) {
   if (args.size() == 5 && EqualsIgnoreCase(args[3], "samples")) {
     auto samples = ParseIntOrReply(ctx, args[4]);
@@ -126,8 +127,7 @@ void MemoryUsage(CommandContext& ctx, ArgList args) {
   }
   Entry* e = LookupArgKey(ctx, args);
   if (e == nullptr) return ctx.rb.NullBulk();
-  size_t key_heap = args[2].size() > 15 ? args[2].size() + 1 : 0;
-  size_t bytes = sizeof(std::string) + key_heap + sizeof(Entry) + e->value.MemoryUsage();
+  size_t bytes = sizeof(EntryPtr) + e->BlockSize() + e->value.MemoryUsage();
   ctx.rb.Integer(static_cast<int64_t>(bytes));
 }
 

@@ -109,19 +109,17 @@ std::optional<int64_t> DeadlineFromOptions(CommandContext& ctx, std::string_view
 }
 
 // Stores a string under `key`: with `keep_ttl` the deadline stays, otherwise it becomes
-// `expire_at_ms` (0 = none). The existing buffer is reused when the key already holds a string.
+// `expire_at_ms` (0 = none). The existing entry (and a heap buffer) is reused when the key exists.
 void StoreString(CommandContext& ctx, std::string_view key, std::string_view value, bool keep_ttl,
                  int64_t expire_at_ms) {
   DbTable& db = ctx.Db(key);
   Entry* e = db.Find(key, ctx.now_ms);
-  if (e != nullptr && e->value.type() == ValueType::kString) {
-    e->value.str().assign(value);
-  } else if (e != nullptr) {
-    e->value = Value(std::string(value));
+  if (e != nullptr) {
+    e->value.SetStr(value);
   } else {
-    e = db.Upsert(key, Value(std::string(value)));
+    e = db.Upsert(key, Value(value));
   }
-  if (!keep_ttl) db.SetExpire(key, e, expire_at_ms);
+  if (!keep_ttl) db.SetExpire(e, expire_at_ms);
 }
 
 // The AOF form of a string write with a deadline: SET key value PXAT <absolute ms>.
@@ -188,7 +186,7 @@ void CmdSet(CommandContext& ctx, ArgList args) {
 void CmdSetNx(CommandContext& ctx, ArgList args) {
   DbTable& db = ctx.Db(args[1]);
   if (db.Find(args[1], ctx.now_ms) != nullptr) return ctx.rb.Integer(0);
-  db.Upsert(args[1], Value(std::string(args[2])));
+  db.Upsert(args[1], Value(args[2]));
   ctx.MarkDirty();
   ctx.rb.Integer(1);
 }
@@ -245,12 +243,12 @@ void CmdGetEx(CommandContext& ctx, ArgList args) {
     ctx.MarkDirty();
     ctx.Propagate({"DEL", key});
   } else if (at != 0) {
-    db.SetExpire(key, e, at);
+    db.SetExpire(e, at);
     ctx.MarkDirty();
     std::string at_str = std::to_string(at);
     ctx.Propagate({"PEXPIREAT", key, at_str});
   } else if (opt.has(kPersist) && e->expire_at_ms != 0) {
-    db.SetExpire(key, e, 0);
+    db.SetExpire(e, 0);
     ctx.MarkDirty();
     ctx.Propagate({"PERSIST", key});
   }
@@ -273,7 +271,7 @@ void IncrBy(CommandContext& ctx, std::string_view key, int64_t delta) {
     return ctx.rb.Error(resp::kOverflowErr);
   }
   current += delta;
-  e->value = Value(std::to_string(current));
+  e->value.SetStr(std::to_string(current));
   ctx.MarkDirty();
   ctx.rb.Integer(current);
 }
@@ -310,7 +308,7 @@ void CmdMGet(CommandContext& ctx, ArgList args) {
 void CmdMSet(CommandContext& ctx, ArgList args) {
   if (args.size() % 2 == 0) return ctx.rb.Error(resp::WrongNumArgsError("mset"));
   for (size_t i = 1; i + 1 < args.size(); i += 2) {
-    ctx.Db(args[i]).Upsert(args[i], Value(std::string(args[i + 1])));
+    ctx.Db(args[i]).Upsert(args[i], Value(args[i + 1]));
   }
   ctx.MarkDirty();
   ctx.rb.Ok();
@@ -323,7 +321,7 @@ void CmdMSetNx(CommandContext& ctx, ArgList args) {
     if (ctx.Db(args[i]).Find(args[i], ctx.now_ms) != nullptr) return ctx.rb.Integer(0);
   }
   for (size_t i = 1; i + 1 < args.size(); i += 2) {
-    ctx.Db(args[i]).Upsert(args[i], Value(std::string(args[i + 1])));
+    ctx.Db(args[i]).Upsert(args[i], Value(args[i + 1]));
   }
   ctx.MarkDirty();
   ctx.rb.Integer(1);

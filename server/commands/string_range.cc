@@ -26,10 +26,10 @@ void CmdAppend(CommandContext& ctx, ArgList args) {
   DbTable& db = ctx.Db(key);
   Entry* e = db.Find(key, ctx.now_ms);
   if (e == nullptr) {
-    e = db.Upsert(key, Value(std::string(args[2])));
+    e = db.Upsert(key, Value(args[2]));
   } else {
     if (e->value.type() != ValueType::kString) return ctx.rb.Error(resp::kWrongTypeErr);
-    std::string& s = e->value.str();
+    std::string& s = e->value.MutableStr();  // appending makes it raw, as in Redis
     if (!CheckStringLengthOrReply(ctx, static_cast<int64_t>(s.size()),
                                   static_cast<int64_t>(args[2].size()))) {
       return;
@@ -58,7 +58,7 @@ void CmdGetRange(CommandContext& ctx, ArgList args) {
   Entry* e = FindTyped(ctx, args[1], ValueType::kString, &wrong);
   if (wrong) return;
   if (e == nullptr) return ctx.rb.Bulk("");
-  const std::string& s = e->value.str();
+  std::string_view s = e->value.str();
   int64_t len = static_cast<int64_t>(s.size());
   int64_t from = *start, to = *end;
   if (from < 0 && to < 0 && from > to) return ctx.rb.Bulk("");
@@ -68,8 +68,7 @@ void CmdGetRange(CommandContext& ctx, ArgList args) {
   if (to < 0) to = 0;
   if (to >= len) to = len - 1;
   if (from > to || len == 0) return ctx.rb.Bulk("");
-  ctx.rb.Bulk(
-      std::string_view(s).substr(static_cast<size_t>(from), static_cast<size_t>(to - from + 1)));
+  ctx.rb.Bulk(s.substr(static_cast<size_t>(from), static_cast<size_t>(to - from + 1)));
 }
 
 // SETRANGE key offset value: overwrites from `offset`, zero-padding a shorter string.
@@ -83,13 +82,13 @@ void CmdSetRange(CommandContext& ctx, ArgList args) {
   if (e == nullptr) {
     if (value.empty()) return ctx.rb.Integer(0);  // nothing to set on a missing key
     if (!CheckStringLengthOrReply(ctx, *offset, static_cast<int64_t>(value.size()))) return;
-    e = db.Upsert(key, Value(std::string()));
+    e = db.Upsert(key, Value());
   } else {
     if (e->value.type() != ValueType::kString) return ctx.rb.Error(resp::kWrongTypeErr);
     if (value.empty()) return ctx.rb.Integer(static_cast<int64_t>(e->value.str().size()));
     if (!CheckStringLengthOrReply(ctx, *offset, static_cast<int64_t>(value.size()))) return;
   }
-  std::string& s = e->value.str();
+  std::string& s = e->value.MutableStr();
   size_t off = static_cast<size_t>(*offset);
   if (s.size() < off + value.size()) s.resize(off + value.size(), '\0');
   s.replace(off, value.size(), value);
@@ -116,7 +115,7 @@ void CmdIncrByFloat(CommandContext& ctx, ArgList args) {
   if (std::isnan(value) || std::isinf(value)) return ctx.rb.Error(resp::kNanErr);
   std::string result = FormatLongDoubleHuman(value);
   if (e != nullptr) {
-    e->value.str() = result;  // keeps the deadline, as Redis's dbReplaceValue
+    e->value.SetStr(result);  // keeps the deadline, as Redis's dbReplaceValue
   } else {
     ctx.Db(key).Upsert(key, Value(result));
   }

@@ -20,7 +20,7 @@ void WatchRegistry::Watch(ClientState& client, int db, std::string_view key, int
   int64_t deadline = 0;
   const DbTable& table = keyspace_.shard(keyspace_.ShardIndex(key)).dbs[static_cast<size_t>(db)];
   if (auto it = table.map().find(key); it != table.map().end()) {
-    int64_t at = it->second.expire_at_ms;
+    int64_t at = (*it)->expire_at_ms;
     if (at > now_ms) deadline = at;
   }
   multi.watched.push_back({db, std::string(key), deadline});

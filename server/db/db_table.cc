@@ -5,56 +5,56 @@ namespace kv {
 Entry* DbTable::Find(std::string_view key, int64_t now_ms) {
   auto it = map_.find(key);
   if (it == map_.end()) return nullptr;
-  Entry& e = it->second;
-  if (e.expire_at_ms != 0 && e.expire_at_ms <= now_ms) {
-    expires_.erase({e.expire_at_ms, it->first});
-    map_.erase(it);
+  Entry* e = it->get();
+  if (e->expire_at_ms != 0 && e->expire_at_ms <= now_ms) {
+    EraseAt(it);
     ++expired;
     return nullptr;
   }
-  return &e;
+  return e;
 }
 
 std::pair<Entry*, bool> DbTable::FindOrInsert(std::string_view key, int64_t now_ms) {
   if (Entry* e = Find(key, now_ms)) return {e, false};
-  auto [it, inserted] = map_.try_emplace(key);
-  return {&it->second, inserted};
+  auto [it, inserted] = map_.insert(Entry::Make(key));
+  return {it->get(), inserted};
 }
 
 Entry* DbTable::Upsert(std::string_view key, Value value) {
-  auto [it, inserted] = map_.try_emplace(key);
-  Entry& e = it->second;
-  if (!inserted && e.expire_at_ms != 0) {
-    expires_.erase({e.expire_at_ms, it->first});
-    e.expire_at_ms = 0;
-  }
-  e.value = std::move(value);
-  return &e;
+  auto it = map_.find(key);
+  if (it == map_.end()) return map_.insert(Entry::Make(key, std::move(value))).first->get();
+  Entry* e = it->get();
+  SetExpire(e, 0);
+  e->value = std::move(value);
+  return e;
 }
 
 bool DbTable::Erase(std::string_view key) {
   auto it = map_.find(key);
   if (it == map_.end()) return false;
-  if (it->second.expire_at_ms != 0) expires_.erase({it->second.expire_at_ms, it->first});
-  map_.erase(it);
+  EraseAt(it);
   return true;
 }
 
-void DbTable::SetExpire(std::string_view key, Entry* entry, int64_t at_ms) {
+void DbTable::EraseAt(Map::iterator it) {
+  const Entry* e = it->get();
+  if (e->expire_at_ms != 0) expires_.erase({e->expire_at_ms, e});
+  map_.erase(it);
+}
+
+void DbTable::SetExpire(Entry* entry, int64_t at_ms) {
   if (entry->expire_at_ms == at_ms) return;
-  std::string k(key);
-  if (entry->expire_at_ms != 0) expires_.erase({entry->expire_at_ms, k});
+  if (entry->expire_at_ms != 0) expires_.erase({entry->expire_at_ms, entry});
   entry->expire_at_ms = at_ms;
-  if (at_ms != 0) expires_.emplace(at_ms, std::move(k));
+  if (at_ms != 0) expires_.emplace(at_ms, entry);
 }
 
 size_t DbTable::ActiveExpire(int64_t now_ms, size_t max_keys) {
   size_t n = 0;
   while (n < max_keys && !expires_.empty()) {
-    auto it = expires_.begin();
-    if (it->first > now_ms) break;
-    map_.erase(it->second);
-    expires_.erase(it);
+    auto [at, entry] = *expires_.begin();
+    if (at > now_ms) break;
+    EraseAt(map_.find(entry->key()));
     ++n;
   }
   expired += n;
@@ -63,8 +63,8 @@ size_t DbTable::ActiveExpire(int64_t now_ms, size_t max_keys) {
 
 void DbTable::Clear() {
   // Swapping with fresh containers returns the memory; clear() would keep the capacity.
-  Map().swap(map_);
   decltype(expires_)().swap(expires_);
+  Map().swap(map_);
 }
 
 }  // namespace kv

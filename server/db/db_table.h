@@ -4,23 +4,24 @@
 // Not thread-safe: the owning shard's mutex guards it.
 
 #include <absl/container/btree_set.h>
-#include <absl/container/flat_hash_map.h>
+#include <absl/container/flat_hash_set.h>
 
 #include <cstdint>
-#include <string>
 #include <string_view>
 #include <utility>
 
-#include "server/db/value.h"
+#include "server/db/entry.h"
 
 namespace kv {
 
 class DbTable {
  public:
-  using Map = absl::flat_hash_map<std::string, Entry, KeyHash, KeyEq>;
+  // Entries are found by key (EntryKeyHash/EntryKeyEq); a slot is one pointer, so the table costs
+  // about 9 bytes per slot and everything else is in the entry's own block.
+  using Map = absl::flat_hash_set<EntryPtr, EntryKeyHash, EntryKeyEq>;
 
   // A live entry, or nullptr. A key whose deadline has passed is deleted here (lazy expiry), so
-  // callers never see an expired key. Pointers stay valid until the next insert into this table.
+  // callers never see an expired key. An Entry* stays valid until its key is deleted.
   Entry* Find(std::string_view key, int64_t now_ms);
   // The entry for `key`, inserted (as an empty string, no deadline) when absent or expired.
   std::pair<Entry*, bool> FindOrInsert(std::string_view key, int64_t now_ms);
@@ -28,7 +29,7 @@ class DbTable {
   Entry* Upsert(std::string_view key, Value value);
   bool Erase(std::string_view key);
   // Sets (or with 0 clears) the deadline of an entry of this table.
-  void SetExpire(std::string_view key, Entry* entry, int64_t at_ms);
+  void SetExpire(Entry* entry, int64_t at_ms);
 
   // Deletes up to `max_keys` keys whose deadline is <= now; returns how many.
   size_t ActiveExpire(int64_t now_ms, size_t max_keys);
@@ -36,6 +37,7 @@ class DbTable {
   size_t size() const { return map_.size(); }
   size_t expires_size() const { return expires_.size(); }
   void Clear();
+  // Iteration yields `const EntryPtr&`; find/contains take a std::string_view.
   Map& map() { return map_; }
   const Map& map() const { return map_; }
 
@@ -45,10 +47,13 @@ class DbTable {
   uint64_t expired = 0;
 
  private:
+  // Removes the entry at `it` and its deadline.
+  void EraseAt(Map::iterator it);
+
   Map map_;
-  // (deadline, key) for keys with a deadline: active expiry pops from the front in order, so expired
-  // keys never linger, whatever their number.
-  absl::btree_set<std::pair<int64_t, std::string>> expires_;
+  // (deadline, entry) for entries with a deadline: active expiry pops from the front in order, so
+  // expired keys never linger, whatever their number. Entries do not move, so a pointer suffices.
+  absl::btree_set<std::pair<int64_t, const Entry*>> expires_;
 };
 
 }  // namespace kv

@@ -1,17 +1,18 @@
 #pragma once
 
-// The typed value stored under a key. Strings are held inline; collections live behind a
-// unique_ptr so that an entry of the hot string case stays small.
+// The typed value stored under a key, in 24 bytes: a string of up to kInlineCapacity bytes is held
+// inline (no allocation: a 16-byte value, or any integer, costs nothing beyond the entry), a longer
+// one in a heap std::string, a collection behind a pointer.
 
 #include <absl/container/flat_hash_map.h>
 #include <absl/container/flat_hash_set.h>
 
 #include <cstdint>
+#include <cstring>
 #include <deque>
 #include <memory>
 #include <string>
 #include <string_view>
-#include <variant>
 
 #include "server/db/key_hash.h"
 
@@ -34,46 +35,75 @@ std::string_view TypeName(ValueType t);
 
 class Value {
  public:
-  Value() = default;
-  explicit Value(std::string s) : v_(std::move(s)) {}
-  explicit Value(std::unique_ptr<ListValue> l) : v_(std::move(l)) {}
-  explicit Value(std::unique_ptr<HashValue> h) : v_(std::move(h)) {}
-  explicit Value(std::unique_ptr<SetValue> s) : v_(std::move(s)) {}
-  explicit Value(ZSetPtr z) : v_(std::move(z)) {}
+  // Longest string kept inside the Value itself.
+  static constexpr size_t kInlineCapacity = 22;
+
+  Value() noexcept : inline_size_(0), rep_(Rep::kInlineStr) {}
+  explicit Value(std::string_view s) : Value() { SetStr(s); }
+  explicit Value(std::unique_ptr<ListValue> l) noexcept;
+  explicit Value(std::unique_ptr<HashValue> h) noexcept;
+  explicit Value(std::unique_ptr<SetValue> s) noexcept;
+  explicit Value(ZSetPtr z) noexcept;
+  Value(Value&& other) noexcept;
+  Value& operator=(Value&& other) noexcept;
+  Value(const Value&) = delete;
+  Value& operator=(const Value&) = delete;
+  ~Value() { Reset(); }
 
   static Value NewList() { return Value(std::make_unique<ListValue>()); }
   static Value NewHash() { return Value(std::make_unique<HashValue>()); }
   static Value NewSet() { return Value(std::make_unique<SetValue>()); }
   static Value NewZSet();
 
-  ValueType type() const { return static_cast<ValueType>(v_.index()); }
+  ValueType type() const;
 
-  std::string& str() { return std::get<std::string>(v_); }
-  const std::string& str() const { return std::get<std::string>(v_); }
-  ListValue& list() { return *std::get<std::unique_ptr<ListValue>>(v_); }
-  const ListValue& list() const { return *std::get<std::unique_ptr<ListValue>>(v_); }
-  HashValue& hash() { return *std::get<std::unique_ptr<HashValue>>(v_); }
-  const HashValue& hash() const { return *std::get<std::unique_ptr<HashValue>>(v_); }
-  SetValue& set() { return *std::get<std::unique_ptr<SetValue>>(v_); }
-  const SetValue& set() const { return *std::get<std::unique_ptr<SetValue>>(v_); }
-  ZSet& zset() { return *std::get<ZSetPtr>(v_); }
-  const ZSet& zset() const { return *std::get<ZSetPtr>(v_); }
+  // Strings. str() stays valid until the value is next modified.
+  std::string_view str() const;
+  // Replaces the value (of any type) with a string.
+  void SetStr(std::string_view s);
+  // The string as a std::string to edit in place (APPEND, SETRANGE); moves it to the heap.
+  std::string& MutableStr();
+  // Whether the string is held inline (no heap block of its own).
+  bool IsInlineStr() const { return rep_ == Rep::kInlineStr; }
+
+  ListValue& list() { return *Ptr<ListValue>(); }
+  const ListValue& list() const { return *Ptr<ListValue>(); }
+  HashValue& hash() { return *Ptr<HashValue>(); }
+  const HashValue& hash() const { return *Ptr<HashValue>(); }
+  SetValue& set() { return *Ptr<SetValue>(); }
+  const SetValue& set() const { return *Ptr<SetValue>(); }
+  ZSet& zset() { return *Ptr<ZSet>(); }
+  const ZSet& zset() const { return *Ptr<ZSet>(); }
 
   // A deep copy (COPY command, AOF rewrite snapshots).
   Value Clone() const;
-  // Approximate heap bytes owned by the value, for INFO memory and MEMORY USAGE.
+  // Approximate heap bytes owned by the value (0 for an inline string), for MEMORY USAGE.
   size_t MemoryUsage() const;
 
  private:
-  std::variant<std::string, std::unique_ptr<ListValue>, std::unique_ptr<HashValue>,
-               std::unique_ptr<SetValue>, ZSetPtr>
-      v_;
-};
+  // kList..kZSet match ValueType; the two string representations both report kString.
+  enum class Rep : uint8_t { kHeapStr, kList, kHash, kSet, kZSet, kInlineStr };
 
-// What the keyspace stores per key.
-struct Entry {
-  Value value;
-  int64_t expire_at_ms = 0;  // absolute Unix ms; 0 means no deadline
+  Value(Rep rep, void* p) noexcept : inline_size_(0), rep_(rep) { SetPtr(p); }
+
+  // Frees whatever the value owns and leaves an empty inline string.
+  void Reset() noexcept;
+
+  // Outside kInlineStr, bytes_ starts with the owning pointer of rep_'s object (std::string,
+  // ListValue, ...), which came from a unique_ptr's release(); Reset() destroys it. Pointers are
+  // copied in and out with memcpy so that one 22-byte buffer serves both, in 24 bytes overall.
+  template <typename T>
+  T* Ptr() const {
+    T* p;
+    std::memcpy(&p, bytes_, sizeof(p));
+    return p;
+  }
+  void SetPtr(void* p) { std::memcpy(bytes_, &p, sizeof(p)); }
+
+  alignas(void*) char bytes_[kInlineCapacity];
+  uint8_t inline_size_;
+  Rep rep_;
 };
+static_assert(sizeof(Value) == 24, "Value must stay three words: it is part of every entry");
 
 }  // namespace kv
