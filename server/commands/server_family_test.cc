@@ -331,6 +331,10 @@ TEST_F(ServerFamilyTest, MemoryUsage) {
   ASSERT_EQ(reply[0], ':');
   EXPECT_GT(std::stoll(reply.substr(1)), 1000);
   EXPECT_EQ(Run({"memory", "usage", "k", "samples", "0"}), reply);
+  // A 16-byte key with a 16-byte value is one entry block (value inline) and a table slot.
+  Run({"set", "key:000000000001", "0000000000000001"});
+  EXPECT_EQ(Run({"memory", "usage", "key:000000000001"}),
+            ":" + std::to_string(sizeof(EntryPtr) + sizeof(Entry) + 16) + "\r\n");
   EXPECT_EQ(Run({"memory", "usage", "k", "foo"}), Err(resp::kSyntaxErr));
   EXPECT_EQ(Run({"memory", "usage"}),
             Err("ERR wrong number of arguments for 'memory|usage' command"));
