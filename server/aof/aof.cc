@@ -550,8 +550,8 @@ void Aof::OnAppendOnlyChange(bool on) {
   rewrite_abort_ = true;
   {
     // Under all shard locks no command is between executing and logging: every write executed
-    // before this point is queued, none after it will be.
-    ShardLocks all = ShardLocks::All(server_.keyspace);
+    // before this point is queued, none after it will be. (Inside EXEC they are held already.)
+    ShardLocks all = ShardLocks::AllUnlessHeld(server_.keyspace);
     server_.write_log.store(nullptr, std::memory_order_release);
     capturing_ = false;
     state_ = State::kOff;

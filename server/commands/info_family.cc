@@ -87,8 +87,8 @@ void ResetServerStats(ServerState& server) {
   s.protocol_errors = 0;
   server.sampler.ResetPeakMemory();
   Keyspace& ks = server.keyspace;
+  ShardLocks locks = ShardLocks::AllUnlessHeld(ks);  // inside EXEC they are held already
   for (size_t i = 0; i < ks.num_shards(); ++i) {
-    std::lock_guard lock(ks.shard(i).mu);
     for (DbTable& db : ks.shard(i).dbs) db.hits = db.misses = db.expired = 0;
   }
 }

@@ -468,6 +468,33 @@ def test_bgrewriteaof_replies_and_works_with_appendonly_off(node_factory):
     assert n.client().get("a") == b"1"
 
 
+def test_server_wide_commands_inside_exec(node_factory):
+    # CONFIG RESETSTAT, BGREWRITEAOF and CONFIG SET appendonly lock the whole keyspace themselves;
+    # EXEC already holds it, and the node used to hang for good on the first of them.
+    n = node_factory("--appendonly", "yes").start()
+    c = n.client()
+    before = read_manifest(n)
+    p = c.pipeline(transaction=True)
+    p.config_resetstat()
+    p.set("a", "1")
+    p.execute_command("BGREWRITEAOF")
+    p.set("b", "2")
+    replies = p.execute()
+    assert replies == [True, True, b"Background append only file rewriting scheduled", True]
+    wait_rewrite_done(c, before, n.aof_dir())
+    p = c.pipeline(transaction=True)
+    p.set("c", "3")
+    p.config_set("appendonly", "no")
+    p.set("unlogged", "4")
+    assert p.execute() == [True, True, True]
+    assert c.ping()
+    n.stop()
+    n.args = ["--appendonly", "yes"]
+    n.start()
+    c = n.client()
+    assert [c.get(k) for k in ("a", "b", "c", "unlogged")] == [b"1", b"2", b"3", None]
+
+
 def test_info_persistence(node_factory):
     n = node_factory("--appendonly", "yes").start()
     c = n.client()
