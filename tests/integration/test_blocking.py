@@ -325,3 +325,59 @@ def test_info_counts_blocked_clients_and_subscriptions(both_ports):
         assert field("clients", "blocked_clients") == "0"
         sub.close()
         info.close()
+
+
+def test_concurrent_zset_waiters_get_each_member_once(server_port):
+    """BZPOPMIN/BZMPOP waiters on several keys (on both I/O threads) and two ZADD clients: every
+    added member ends up with exactly one waiter or still in its sorted set."""
+    keys = ["zc1", "zc2", "zc3"]
+    per_pusher = 120
+    got = []
+    lock = threading.Lock()
+    stop = threading.Event()
+
+    def waiter(use_mpop):
+        c = Client(server_port)
+        deadline = time.monotonic() + 20
+        while not stop.is_set() and time.monotonic() < deadline:
+            if use_mpop:
+                reply = c.call("BZMPOP", "0.2", str(len(keys)), *keys, "MIN", "COUNT", "2")
+            else:
+                reply = c.call("BZPOPMIN", *keys, "0.2")
+            if reply == b"*-1\r\n":
+                continue
+            parts = reply.split(b"\r\n")
+            # BZPOPMIN: *3 $k key $m member $s score; BZMPOP: *2 $k key *n (*2 $m member $s score)*n
+            members = parts[6::5][:int(parts[3][1:])] if use_mpop else parts[4:5]
+            with lock:
+                got.extend(members)
+        c.close()
+
+    def pusher(tag):
+        c = Client(server_port)
+        for i in range(per_pusher):
+            c.call("ZADD", keys[i % len(keys)], str(i), f"{tag}{i}")
+        c.close()
+
+    waiters = [threading.Thread(target=waiter, args=(i % 2 == 0,)) for i in range(6)]
+    pushers = [threading.Thread(target=pusher, args=(tag,)) for tag in "ab"]
+    for t in waiters + pushers:
+        t.start()
+    for t in pushers:
+        t.join(timeout=20)
+    check = Client(server_port)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        if all(check.call("ZCARD", k) == b":0\r\n" for k in keys):
+            break
+        time.sleep(0.05)
+    stop.set()
+    for t in waiters:
+        t.join(timeout=10)
+    left = []
+    for k in keys:
+        reply = check.call("ZRANGE", k, "0", "-1")
+        left += reply.split(b"\r\n")[2::2]
+    left = [x for x in left if x]
+    pushed = sorted(f"{tag}{i}".encode() for tag in "ab" for i in range(per_pusher))
+    assert sorted(got + left) == pushed
