@@ -201,6 +201,23 @@ TEST_F(ZSetBlockingTest, StoreCommandsWake) {
   EXPECT_EQ(w.RunPosted(), KeyMemberScore("inc", "m", "5"));
 }
 
+TEST_F(ZSetBlockingTest, MoveAndCopyIntoTheWaitersDbWake) {
+  Waiter w1, w2;
+  w1.client.db = 1;
+  w2.client.db = 2;
+  RunAs(w1, {"bzpopmin", "z", "0"});
+  RunAs(w2, {"blmpop", "0", "1", "l", "left", "count", "5"});
+  Run({"zadd", "z", "1", "a", "2", "b"});
+  Run({"rpush", "l", "x", "y"});
+  log_.records.clear();
+  EXPECT_EQ(Run({"move", "z", "1"}), Int(1));
+  EXPECT_EQ(Run({"copy", "l", "l", "db", "2"}), Int(1));
+  // The pops are logged after the commands that fed them, so a replay ends the same.
+  EXPECT_EQ(log_.records, (V{"move z 1", "ZPOPMIN z", "copy l l db 2", "LPOP l 2"}));
+  EXPECT_EQ(w1.RunPosted(), KeyMemberScore("z", "a", "1"));
+  EXPECT_EQ(w2.RunPosted(), "*2\r\n$1\r\nl\r\n" + Arr({"x", "y"}));
+}
+
 TEST_F(ZSetBlockingTest, GoneWaiterDoesNotSwallow) {
   Waiter dead, closed, alive;
   RunAs(dead, {"bzpopmin", "z", "0"});

@@ -621,9 +621,19 @@ def test_served_blocking_pops_replay_to_the_same_keyspace(node_factory):
     assert c.zrange("z", 0, -1, withscores=True) == [(b"b", 2.0)]
     assert c.lrange("l", 0, -1) == [b"x"]
     assert c.exists("z2") == 0
-    keys = ["z", "l", "z2"]
-    before = snapshot(c, keys, dbs=(0,))
+    # A waiter in db 1 fed by MOVE from db 0: its pop must replay after the MOVE.
+    w = Client(n.port)
+    assert w.call("SELECT", "1") == b"+OK\r\n"
+    w.send("BZPOPMIN", "moved", "0")
+    assert w.silent_for(QUIET_S)
+    waiters.append(w)
+    c.zadd("moved", {"m1": 1, "m2": 2})
+    assert c.move("moved", 1)
+    assert w.read() == b"*3\r\n$5\r\nmoved\r\n$2\r\nm1\r\n$1\r\n1\r\n"
+    keys = ["z", "l", "z2", "moved"]
+    before = snapshot(c, keys)
+    assert before[(1, "moved")][1] == [b"m2", b"2"]
     for w in waiters:
         w.close()
     n.restart()
-    assert snapshot(n.client(), keys, dbs=(0,)) == before
+    assert snapshot(n.client(), keys) == before
