@@ -158,6 +158,7 @@ void Dispatcher::Run(const CommandSpec& spec, CommandContext& ctx, ArgList args)
       spec.KeyIndices(args, &key_pos);
       for (KeyObserver* obs : server_.key_observers) {
         for (size_t pos : key_pos) obs->OnKeyModified(ctx.client.db, args[pos]);
+        for (const auto& [db, key] : ctx.other_db_keys) obs->OnKeyModified(db, key);
       }
     }
   }

@@ -53,6 +53,14 @@ inline std::string SubscribedContextError(std::string_view cmd) {
          "context";
 }
 
+// Blocking commands (blocked.c, timeout.c) and CLIENT UNBLOCK (networking.c).
+inline constexpr std::string_view kTimeoutNegativeErr = "ERR timeout is negative";
+inline constexpr std::string_view kTimeoutNotFloatErr =
+    "ERR timeout is not a float or out of range";
+inline constexpr std::string_view kUnblockedErr = "UNBLOCKED client unblocked via CLIENT UNBLOCK";
+inline constexpr std::string_view kUnblockReasonErr =
+    "ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR";
+
 // Sets and sorted sets (t_set.c, t_zset.c).
 inline constexpr std::string_view kNumKeysErr = "ERR numkeys should be greater than 0";
 inline constexpr std::string_view kNumKeysArgsErr =
@@ -85,6 +93,9 @@ std::string UnknownCommandError(std::string_view cmd, const Args& args);
 
 // "ERR unknown subcommand 'x'. Try CLIENT HELP."
 std::string UnknownSubcommandError(std::string_view sub, std::string_view cmd);
+// addReplySubcommandSyntaxError: a known subcommand with arguments its handler does not accept
+// (CLIENT UNBLOCK id reason extra).
+std::string SubcommandSyntaxError(std::string_view sub, std::string_view cmd);
 
 }  // namespace kv::resp
 
