@@ -1,0 +1,132 @@
+"""grpc.health.v1 follows AOF loading (issue 5): the admin port is up while a large AOF loads and
+answers NOT_SERVING, RESP answers -LOADING meanwhile, then SERVING with the whole keyspace there.
+
+The AOF is written by the test itself in Redis 7's multi-part layout (a base file plus the
+manifest), which is much faster than producing it through the server.
+
+Run: /usr/bin/python3 -m pytest tests/integration/test_admin_health_loading.py [--kv-server PATH]"""
+
+import os
+import time
+
+import grpc
+import pytest
+import redis
+
+from admin_plane import (HEALTH_NOT_SERVING, HEALTH_SERVING, AdminNode, admin_pb2, binaries,
+                         port_accepts, wait_for)
+
+KEYS = 10_000
+# Every key is INCRed ROUNDS times: small records make the replay slow per byte (the dispatch
+# cost is per command) while the keyspace stays small in memory.
+ROUNDS = 150
+POLL_SECONDS = 90
+MAX_POLLS = 200_000
+
+
+def write_aof(directory):
+    aof_dir = os.path.join(directory, "appendonlydir")
+    os.makedirs(aof_dir)
+    one_round = b"".join(b"*2\r\n$4\r\nINCR\r\n$7\r\nk:%05d\r\n" % i for i in range(KEYS))
+    base = "appendonly.aof.1.base.aof"
+    with open(os.path.join(aof_dir, base), "wb") as f:
+        f.write(b"*2\r\n$6\r\nSELECT\r\n$1\r\n0\r\n")
+        for _ in range(ROUNDS):
+            f.write(one_round)
+    with open(os.path.join(aof_dir, "appendonly.aof.manifest"), "w") as f:
+        f.write(f"file {base} seq 1 type b\n")
+    return ROUNDS * len(one_round)
+
+
+def compress(seq):
+    out = []
+    for x in seq:
+        if not out or out[-1] != x:
+            out.append(x)
+    return out
+
+
+@pytest.fixture
+def node(request, tmp_path):
+    server, kvctl = binaries(request.config)
+    n = AdminNode(server, kvctl, args=["--appendonly", "yes"], directory=str(tmp_path))
+    yield n
+    n.cleanup()
+
+
+def test_health_not_serving_while_aof_loads_then_serving(node):
+    size = write_aof(node.dir)
+    node.spawn()
+    wait_for(lambda: port_accepts(node.admin_port) or node.proc.poll() is not None, 20,
+             "the admin port to accept")
+    assert node.proc.poll() is None, node.log_tail()
+
+    statuses = []  # health answers in the order seen
+    loading_replies = 0  # RESP -LOADING answers
+    resp_answers_while_not_serving = []
+    persistence_while_loading = None
+    kvctl_while_loading = None
+    not_serving_since = not_serving_until = None
+    resp = redis.Redis(host="127.0.0.1", port=node.port, socket_timeout=5)
+    deadline = time.monotonic() + POLL_SECONDS
+    serving_seen = 0
+    for _ in range(MAX_POLLS):
+        assert time.monotonic() < deadline, f"not SERVING after {POLL_SECONDS}s: {statuses[-5:]}"
+        assert node.proc.poll() is None, node.log_tail()
+        try:
+            status = node.health_check(timeout_s=2)
+        except grpc.RpcError as e:
+            # Only a connection not made yet is acceptable; anything else is an answer we
+            # did not expect from the health service.
+            assert e.code() == grpc.StatusCode.UNAVAILABLE, e
+            time.sleep(0.005)
+            continue
+        statuses.append(status)
+        if status == HEALTH_SERVING:
+            serving_seen += 1
+            if serving_seen >= 3:
+                break
+            continue
+        assert status == HEALTH_NOT_SERVING, status
+        now = time.monotonic()
+        not_serving_since = not_serving_since or now
+        not_serving_until = now
+        if loading_replies == 0:
+            try:
+                resp_answers_while_not_serving.append(resp.get("k:00000"))
+            except redis.exceptions.BusyLoadingError:
+                loading_replies += 1
+            except redis.exceptions.ResponseError as e:
+                assert str(e).startswith("LOADING"), e
+                loading_replies += 1
+        if persistence_while_loading is None:
+            persistence_while_loading = node.admin_call(
+                "GetPersistence", admin_pb2().GetPersistenceRequest()).persistence
+        if kvctl_while_loading is None:
+            kvctl_while_loading = node.kvctl("health")
+
+    # NOT_SERVING first, then SERVING, never back.
+    assert compress(statuses) == [HEALTH_NOT_SERVING, HEALTH_SERVING], compress(statuses)
+    window = not_serving_until - not_serving_since
+    print(f"\n{size >> 20} MB AOF: {statuses.count(HEALTH_NOT_SERVING)} NOT_SERVING answers over "
+          f"{window:.2f}s, {loading_replies} RESP -LOADING, then SERVING")
+    if window >= 0.5:
+        # Health lags the loader by at most one 100 ms poll, so a window this long has RESP
+        # probes inside the load itself.
+        assert loading_replies >= 1, resp_answers_while_not_serving
+    assert persistence_while_loading.loading
+    assert kvctl_while_loading.returncode != 0
+    assert kvctl_while_loading.stdout.strip() == "NOT_SERVING", kvctl_while_loading
+
+    # Loaded completely: every key there with every increment applied.
+    assert resp.dbsize() == KEYS
+    keys = [b"k:%05d" % i for i in range(KEYS)]
+    for start in range(0, KEYS, 1000):
+        assert resp.mget(keys[start:start + 1000]) == [b"%d" % ROUNDS] * len(
+            keys[start:start + 1000])
+    info = node.kvctl_json("info")
+    assert {d["db"]: d["keys"] for d in info["keyspace"]} == {0: KEYS}
+    p = node.kvctl_json("persistence")
+    assert p["loading"] is False and p["aof_enabled"] is True
+    assert node.kvctl_json("health") == {"status": "SERVING"}
+    resp.close()
