@@ -7,6 +7,7 @@ manifest), which is much faster than producing it through the server.
 Run: /usr/bin/python3 -m pytest tests/integration/test_admin_health_loading.py [--kv-server PATH]"""
 
 import os
+import re
 import time
 
 import grpc
@@ -33,9 +34,10 @@ def write_aof(directory):
         f.write(b"*2\r\n$6\r\nSELECT\r\n$1\r\n0\r\n")
         for _ in range(ROUNDS):
             f.write(one_round)
+        size = f.tell()
     with open(os.path.join(aof_dir, "appendonly.aof.manifest"), "w") as f:
         f.write(f"file {base} seq 1 type b\n")
-    return ROUNDS * len(one_round)
+    return size
 
 
 def compress(seq):
@@ -64,7 +66,7 @@ def test_health_not_serving_while_aof_loads_then_serving(node):
     statuses = []  # health answers in the order seen
     loading_replies = 0  # RESP -LOADING answers
     resp_answers_while_not_serving = []
-    persistence_while_loading = None
+    progress = []  # (GetPersistence, INFO persistence) pairs read while loading
     kvctl_while_loading = None
     not_serving_since = not_serving_until = None
     resp = redis.Redis(host="127.0.0.1", port=node.port, socket_timeout=5)
@@ -98,11 +100,15 @@ def test_health_not_serving_while_aof_loads_then_serving(node):
                 # "-LOADING Redis is loading the dataset in memory", as Redis words it.
                 assert str(e) == "Redis is loading the dataset in memory", e
                 loading_replies += 1
-        if persistence_while_loading is None:
-            persistence_while_loading = node.admin_call(
-                "GetPersistence", admin_pb2().GetPersistenceRequest()).persistence
+        if len(progress) < 2:
+            # Two reads of the load's progress, through gRPC and through RESP's INFO (allowed
+            # while loading, as in Redis).
+            p = node.admin_call("GetPersistence", admin_pb2().GetPersistenceRequest()).persistence
+            info = resp.info("persistence")
+            if p.loading and info["loading"] == 1:
+                progress.append((p, info))
         if kvctl_while_loading is None:
-            kvctl_while_loading = node.kvctl("health")
+            kvctl_while_loading = (node.kvctl("health"), node.kvctl("persistence"))
 
     # NOT_SERVING first, then SERVING, never back.
     assert compress(statuses) == [HEALTH_NOT_SERVING, HEALTH_SERVING], compress(statuses)
@@ -113,9 +119,17 @@ def test_health_not_serving_while_aof_loads_then_serving(node):
         # Health lags the loader by at most one 100 ms poll, so a window this long has RESP
         # probes inside the load itself.
         assert loading_replies >= 1, resp_answers_while_not_serving
-    assert persistence_while_loading.loading
-    assert kvctl_while_loading.returncode != 0
-    assert kvctl_while_loading.stdout.strip() == "NOT_SERVING", kvctl_while_loading
+    assert progress, "no GetPersistence while loading"
+    previous = 0
+    for p, info in progress:
+        assert p.loading_total_bytes == info["loading_total_bytes"] == size
+        assert previous <= p.loading_loaded_bytes <= info["loading_loaded_bytes"] <= size
+        previous = info["loading_loaded_bytes"]
+    health, persistence = kvctl_while_loading
+    assert health.returncode != 0 and health.stdout == "NOT_SERVING\n", health
+    assert persistence.returncode == 0, persistence.stderr
+    assert re.search(r"^loading\s+[0-9.]+ \S+ of [0-9.]+ \S+ \([0-9.]+%\)$", persistence.stdout,
+                     re.M), persistence.stdout
 
     # Loaded completely: every key there with every increment applied.
     assert resp.dbsize() == KEYS
