@@ -596,7 +596,9 @@ void Aof::WaitFsynced(uint64_t seq, int64_t wait_deadline_ms, bool until_deadlin
 
 void Aof::AppendPersistenceInfo(std::string* out) const {
   const int64_t now = UnixMillis();
-  const bool on = enabled();
+  // Redis turns the AOF on before loading it, so INFO says aof_enabled:1 during the load too.
+  const bool on = enabled() || (server_.loading.load(std::memory_order_relaxed) &&
+                                server_.config.GetBool("appendonly"));
   const bool running = rewrite_in_progress_.load();
   auto line = [out](std::string_view k, auto v) {
     out->append(k);

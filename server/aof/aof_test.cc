@@ -280,6 +280,7 @@ TEST_F(AofTest, PersistenceInfoShowsLoadProgressWhileLoading) {
   ASSERT_FALSE(n.Start());
   std::string info;
   n.aof().AppendPersistenceInfo(&info);
+  EXPECT_NE(info.find("aof_enabled:1\r\n"), std::string::npos) << info;
   const std::string bytes = std::to_string(size);
   EXPECT_NE(info.find("\r\nloading_total_bytes:" + bytes + "\r\nloading_rdb_used_mem:0\r\n"
                       "loading_loaded_bytes:" + bytes + "\r\nloading_loaded_perc:100.00\r\n"),

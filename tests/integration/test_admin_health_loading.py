@@ -125,6 +125,8 @@ def test_health_not_serving_while_aof_loads_then_serving(node):
         assert p.loading_total_bytes == info["loading_total_bytes"] == size
         assert previous <= p.loading_loaded_bytes <= info["loading_loaded_bytes"] <= size
         previous = info["loading_loaded_bytes"]
+        # As Redis: appendonly yes means aof_enabled:1 from before the load.
+        assert p.aof_enabled and info["aof_enabled"] == 1
     health, persistence = kvctl_while_loading
     assert health.returncode != 0 and health.stdout == "NOT_SERVING\n", health
     assert persistence.returncode == 0, persistence.stderr
