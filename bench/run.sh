@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Throughput and latency of kv-server next to redis-server, measured by redis-benchmark.
 #
-#   bench/run.sh BUILD_DIR [--quick] [--repeat N]
+#   bench/run.sh BUILD_DIR [--quick] [--repeat N] [--suite strings|types|all]
 #
 # Starts both servers on free loopback ports with the same flags (--save "" --appendonly no), runs
-# `redis-benchmark --csv -c 50 -n 1000000 -r 100000 -t set,get,incr,mset` at -P 1 and -P 16 against
-# each, one after the other, and prints rps, kv/redis ratio and p50/p99 latencies (ms).
-# --quick uses -n 100000. --repeat N runs every measurement N times (alternating servers) and keeps
+# `redis-benchmark --csv -c 50 -n 1000000 -r 100000` at -P 1 and -P 16 against each, one after the
+# other, and prints rps, kv/redis ratio and p50/p99 latencies (ms). Suites: strings (default) runs
+# set,get,incr,mset; types runs lpush,lpop,sadd,hset,zadd,lrange_100 and ZRANGE 0 99 WITHSCORES of
+# a 1000-member sorted set seeded first; all runs both. --quick uses -n 100000. --repeat N runs every measurement N times (alternating servers) and keeps
 # the best rps of each, which tames the noise of a shared machine. KV_SERVER=redis-server compares
 # Redis with itself (checks the script).
 # Raw CSVs are kept in BUILD_DIR/bench-results/.
@@ -17,17 +18,19 @@ source bench/common.sh
 build_dir=""
 requests=1000000
 repeat=1
+suite=strings
 while (($#)); do
   case "$1" in
     --quick) requests=100000 ;;
     --repeat) repeat=$2; shift ;;
-    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    --suite) suite=$2; shift ;;
+    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
     *) build_dir=$1 ;;
   esac
   shift
 done
 if [[ -z "$build_dir" ]]; then
-  echo "usage: bench/run.sh BUILD_DIR [--quick]" >&2
+  echo "usage: bench/run.sh BUILD_DIR [--quick] [--repeat N] [--suite strings|types|all]" >&2
   exit 2
 fi
 for tool in redis-server redis-benchmark redis-cli; do
@@ -44,7 +47,21 @@ out_dir="$build_dir/bench-results/$(date -u +%Y%m%dT%H%M%SZ)"
 mkdir -p "$out_dir"
 echo "bench: redis-server on :$redis_port, $kv_bin on :$kv_port, -n $requests, results in $out_dir" >&2
 
-tests=set,get,incr,mset
+case "$suite" in
+  strings) tests=set,get,incr,mset; zrange=0 ;;
+  types) tests=lpush,lpop,sadd,hset,zadd,lrange_100; zrange=1 ;;
+  all) tests=set,get,incr,mset,lpush,lpop,sadd,hset,zadd,lrange_100; zrange=1 ;;
+  *) echo "bench: unknown suite '$suite' (strings, types, all)" >&2; exit 2 ;;
+esac
+zrange_cmd=(ZRANGE zbench 0 99 WITHSCORES)
+if ((zrange)); then
+  members=()
+  for i in $(seq 1 1000); do members+=("$i" "member:$i"); done
+  for port in "$redis_port" "$kv_port"; do
+    redis-cli -h 127.0.0.1 -p "$port" ZADD zbench "${members[@]}" >/dev/null
+  done
+fi
+
 for run in $(seq 1 "$repeat"); do
   for pipeline in 1 16; do
     for side in redis kv; do
@@ -53,6 +70,10 @@ for run in $(seq 1 "$repeat"); do
       echo "bench: run $run/$repeat, $side -P $pipeline ..." >&2
       redis-benchmark -h 127.0.0.1 -p "$port" --csv -c 50 -n "$requests" -r 100000 \
         -P "$pipeline" -t "$tests" >"$out_dir/$side-P$pipeline-run$run.csv"
+      if ((zrange)); then  # a custom command: its CSV row is named after the command line
+        redis-benchmark -h 127.0.0.1 -p "$port" --csv -c 50 -n "$requests" -P "$pipeline" \
+          "${zrange_cmd[@]}" | tail -n +2 >>"$out_dir/$side-P$pipeline-run$run.csv"
+      fi
     done
   done
 done

@@ -70,6 +70,7 @@ class Aof final : public WriteLog, public AofControl {
   uint64_t Append(int db, ArgList argv) override;
   std::optional<std::string> WriteError() const override;
   bool ReadyToReply(uint64_t seq, std::function<void()> on_durable) override;
+  void RequestSync() override;
   void BeforeWriteLocked(size_t shard) override;
 
   // AofControl.
@@ -148,6 +149,7 @@ class Aof final : public WriteLog, public AofControl {
   int last_db_ = -1;  // database of the last queued record in the current file
   bool writer_waiting_ = false;
   bool fsync_requested_ = false;
+  bool sync_kicked_ = false;  // RequestSync since the writer last took a batch
   bool stop_writer_ = false;
   std::vector<DurableWaiter> durable_waiters_;
   std::vector<FsyncWaiter> fsync_waiters_;

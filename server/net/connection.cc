@@ -71,13 +71,34 @@ void Connection::Shutdown() {
   }
 }
 
-void Connection::Post(std::function<void(ClientState&, resp::ReplyBuilder&)> fn) {
-  boost::asio::post(socket_.get_executor(),
-                    [self = shared_from_this(), fn = std::move(fn)] { self->RunPosted(fn); });
+void Connection::Post(PostedFn fn) {
+  {
+    std::lock_guard lock(posted_mu_);
+    posted_.push_back(std::move(fn));
+    if (drain_scheduled_) return;
+    drain_scheduled_ = true;
+  }
+  boost::asio::post(socket_.get_executor(), [self = shared_from_this()] { self->DrainPosted(); });
 }
 
-void Connection::PostAfter(std::chrono::milliseconds delay,
-                           std::function<void(ClientState&, resp::ReplyBuilder&)> fn) {
+void Connection::DrainPosted() {
+  {
+    std::lock_guard lock(posted_mu_);
+    draining_.swap(posted_);
+    drain_scheduled_ = false;
+  }
+  for (const PostedFn& fn : draining_) {
+    if (closed_) break;
+    fn(client_, rb_);
+  }
+  draining_.clear();
+  if (closed_ || OverOutputLimit()) return;
+  if (!client_.blocked) ProcessInput();
+  Flush();
+  if (!reading_ && !closing_) DoRead();
+}
+
+void Connection::PostAfter(std::chrono::milliseconds delay, PostedFn fn) {
   // The timer holds the connection weakly: a client that went away is not kept alive until then.
   auto timer = std::make_shared<boost::asio::steady_timer>(socket_.get_executor(), delay);
   timer->async_wait(
@@ -87,7 +108,7 @@ void Connection::PostAfter(std::chrono::milliseconds delay,
       });
 }
 
-void Connection::RunPosted(const std::function<void(ClientState&, resp::ReplyBuilder&)>& fn) {
+void Connection::RunPosted(const PostedFn& fn) {
   if (closed_) return;
   fn(client_, rb_);
   if (OverOutputLimit()) return;
@@ -222,6 +243,14 @@ bool Connection::WriteIsDurable() {
     return true;
   }
   waiting_durable_ = true;
+  if (owner_.StartSyncRound()) {
+    // Posted handlers run after the ones the reactor already queued for this round, that is after
+    // every client that was ready has run its commands: one fsync serves them all.
+    boost::asio::post(socket_.get_executor(), [&owner = owner_, log] {
+      owner.EndSyncRound();
+      log->RequestSync();
+    });
+  }
   return false;
 }
 

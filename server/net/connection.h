@@ -8,7 +8,9 @@
 
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <vector>
 
 #include "server/commands/client_state.h"
 #include "server/commands/dispatcher.h"
@@ -45,8 +47,11 @@ class Connection final : public ClientChannel, public std::enable_shared_from_th
   void Flush();
   void OnWritten(boost::system::error_code ec, size_t n);
   void CloseNow();
+  using PostedFn = std::function<void(ClientState&, resp::ReplyBuilder&)>;
   // Runs a posted function on this thread, then resumes input and output.
-  void RunPosted(const std::function<void(ClientState&, resp::ReplyBuilder&)>& fn);
+  void RunPosted(const PostedFn& fn);
+  // Runs every function Post() queued since the last drain, then resumes input and output once.
+  void DrainPosted();
   // A subscriber whose pending output exceeds client-output-buffer-limit-pubsub is closed at once
   // (returns true): a slow reader must not make us buffer messages without bound.
   bool OverOutputLimit();
@@ -75,6 +80,14 @@ class Connection final : public ClientChannel, public std::enable_shared_from_th
   // not executed meanwhile, so no reply of a later, not yet durable write can overtake.
   bool waiting_durable_ = false;
   uint64_t durable_seq_ = 0;
+
+  // Post() from any thread queues here and schedules one DrainPosted for the whole batch: a
+  // PUBLISH to many subscribers, or a pipeline of them, costs each subscriber one hop onto its
+  // thread and one write per batch instead of one per message.
+  std::mutex posted_mu_;
+  std::vector<PostedFn> posted_;  // guarded by posted_mu_
+  bool drain_scheduled_ = false;  // guarded by posted_mu_
+  std::vector<PostedFn> draining_;  // this thread only; keeps its capacity between drains
 };
 
 }  // namespace kv::net

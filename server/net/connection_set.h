@@ -1,10 +1,13 @@
 #pragma once
 
-// The live connections of one I/O thread, so shutdown can reach them. Touched only on that thread.
+// The live connections of one I/O thread, so shutdown can reach them, and the little state they
+// share on that thread. Touched only on that thread.
 
 #include <absl/container/flat_hash_set.h>
 
 #include <memory>
+#include <utility>
+#include <vector>
 
 namespace kv::net {
 
@@ -22,8 +25,14 @@ class ConnectionSet {
   }
   size_t size() const { return conns_.size(); }
 
+  // appendfsync always: the first connection of an event-loop round that holds a reply schedules
+  // one AOF sync for the whole round. True when the caller must schedule it.
+  bool StartSyncRound() { return !std::exchange(sync_round_pending_, true); }
+  void EndSyncRound() { sync_round_pending_ = false; }
+
  private:
   absl::flat_hash_set<Connection*> conns_;
+  bool sync_round_pending_ = false;
 };
 
 }  // namespace kv::net

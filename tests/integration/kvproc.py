@@ -39,13 +39,15 @@ class Server:
         for _ in range(3):
             self.port = free_port()
             if kind == "kv":
-                argv = [str(binary or kv_server_path()), "--port", str(self.port), "--bind", HOST]
+                argv = [str(binary or kv_server_path()), "--port", str(self.port), "--bind", HOST,
+                        "--dir", self.dir]
             else:
                 argv = ["redis-server", "--port", str(self.port), "--bind", HOST, "--save", "",
                         "--appendonly", "no", "--dir", self.dir]
             with open(self.log_path, "ab") as log:
                 self.proc = subprocess.Popen(argv + list(extra_args), stdout=log,
-                                             stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+                                             stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                             cwd=self.dir)
             if self._wait_ready():
                 return
             self.proc.kill()

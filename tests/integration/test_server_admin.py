@@ -38,9 +38,10 @@ def admin_server(tmp_path, request):
         pytest.skip(f"kv-server not built at {binary}")
     port = _free_port()
     conf = tmp_path / "kv.conf"
-    conf.write_text(f"port {port}\n# a comment kept by CONFIG REWRITE\nmaxclients 100\n")
+    conf.write_text(f"port {port}\nbind 127.0.0.1\ndir {tmp_path}\n"
+                    "# a comment kept by CONFIG REWRITE\nmaxclients 100\n")
     proc = subprocess.Popen([binary, str(conf), "--admin-port", str(_free_port())],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=tmp_path)
     deadline = time.time() + START_TIMEOUT_S
     while time.time() < deadline:
         try:
