@@ -49,9 +49,10 @@ def compress(seq):
 
 
 @pytest.fixture
-def node(request, tmp_path):
+def node(request):
     server, kvctl = binaries(request.config)
-    n = AdminNode(server, kvctl, args=["--appendonly", "yes"], directory=str(tmp_path))
+    # Its own temporary --dir, removed at cleanup (the AOF is tens of MB).
+    n = AdminNode(server, kvctl, args=["--appendonly", "yes"])
     yield n
     n.cleanup()
 
