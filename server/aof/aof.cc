@@ -648,9 +648,9 @@ void Aof::AppendPersistenceInfo(std::string* out) const {
     line("loading_rdb_used_mem", 0);
     line("loading_loaded_bytes", loaded);
     line("loading_loaded_perc",
-         fmt::format("{:.2f}", total > 0 ? 100.0 * static_cast<double>(loaded) /
-                                               static_cast<double>(total)
-                                         : 0.0));
+         fmt::format(
+             "{:.2f}",
+             total > 0 ? 100.0 * static_cast<double>(loaded) / static_cast<double>(total) : 0.0));
     // As Redis: remaining bytes at the average speed so far, 1 before anything is known.
     line("loading_eta_seconds",
          loaded > 0 && elapsed_ms > 0 ? (total - loaded) * elapsed_ms / loaded / 1000 : 1);

@@ -282,8 +282,10 @@ TEST_F(AofTest, PersistenceInfoShowsLoadProgressWhileLoading) {
   n.aof().AppendPersistenceInfo(&info);
   EXPECT_NE(info.find("aof_enabled:1\r\n"), std::string::npos) << info;
   const std::string bytes = std::to_string(size);
-  EXPECT_NE(info.find("\r\nloading_total_bytes:" + bytes + "\r\nloading_rdb_used_mem:0\r\n"
-                      "loading_loaded_bytes:" + bytes + "\r\nloading_loaded_perc:100.00\r\n"),
+  EXPECT_NE(info.find("\r\nloading_total_bytes:" + bytes +
+                      "\r\nloading_rdb_used_mem:0\r\n"
+                      "loading_loaded_bytes:" +
+                      bytes + "\r\nloading_loaded_perc:100.00\r\n"),
             std::string::npos)
       << info;
   n.state().loading = false;
