@@ -79,9 +79,10 @@ def test_health_not_serving_while_aof_loads_then_serving(node):
         try:
             status = node.health_check(timeout_s=2)
         except grpc.RpcError as e:
-            # Only a connection not made yet is acceptable; anything else is an answer we
-            # did not expect from the health service.
-            assert e.code() == grpc.StatusCode.UNAVAILABLE, e
+            # No connection yet, or no answer in time on a loaded machine; anything else is an
+            # answer we did not expect from the health service.
+            assert e.code() in (grpc.StatusCode.UNAVAILABLE,
+                                grpc.StatusCode.DEADLINE_EXCEEDED), e
             time.sleep(0.005)
             continue
         statuses.append(status)
