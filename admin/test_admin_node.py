@@ -244,8 +244,8 @@ def test_every_kvctl_command_agrees_with_info(tmp_path):
             assert low - slack <= mem[ours] <= high + slack, (ours, mem[ours], low, high)
 
         # Keyspace: keys and expires per db, as INFO keyspace.
-        resp_keyspace = {int(name[2:]): (v["keys"], v["expires"])
-                         for name, v in info.items() if name.startswith("db") and name[2:].isdigit()}
+        resp_keyspace = {int(name[2:]): (v["keys"], v["expires"]) for name, v in info.items()
+                         if name.startswith("db") and name[2:].isdigit()}
         assert {d["db"]: (d["keys"], d["expires"]) for d in info_json["keyspace"]} == \
             resp_keyspace == {0: (37, 5), 3: (7, 2)}
 
