@@ -58,7 +58,7 @@ void Dispatcher::Execute(ClientState& client, ArgList args, resp::ReplyBuilder& 
     return reject(resp::SubscribedContextError(FullName(*spec, args)));
   }
   if (server_.loading.load(std::memory_order_relaxed) && !spec->is(kLoading)) {
-    return reject("LOADING kvcache is loading the dataset in memory");
+    return reject(resp::kLoadingErr);
   }
   if (spec->is(kWrite)) {
     WriteLog* log = server_.write_log.load(std::memory_order_acquire);

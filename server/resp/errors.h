@@ -30,6 +30,7 @@ inline constexpr std::string_view kInvalidExpireErr = "ERR invalid expire time i
 inline constexpr std::string_view kDbIndexOutOfRangeErr = "ERR DB index is out of range";
 inline constexpr std::string_view kInvalidDbIndexErr = "ERR value is not an integer or out of range";
 inline constexpr std::string_view kNoAuthErr = "NOAUTH Authentication required.";
+inline constexpr std::string_view kLoadingErr = "LOADING Redis is loading the dataset in memory";
 inline constexpr std::string_view kWrongPassErr =
     "WRONGPASS invalid username-password pair or user is disabled.";
 inline constexpr std::string_view kMaxClientsErr = "ERR max number of clients reached";
