@@ -7,12 +7,15 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "admin/admin_server.h"
@@ -245,6 +248,44 @@ TEST(AdminServerTest, HealthStartsNotServingUntilReady) {
   EXPECT_EQ(r.out, "NOT_SERVING\n");
   server->SetServing(true);
   EXPECT_EQ(Kvctl({"--addr", server->address(), "health"}).exit_code, 0);
+}
+
+// gRPC's default health service says SERVING from the moment the server starts: no probe may see
+// that before Start has asked the backend. The backend's first IsReady() (inside Start, after the
+// port is listening) takes 500 ms while kvctl probes the port; the first answer must be the real
+// status, NOT_SERVING.
+TEST(AdminServerTest, NoProbeSeesServingBeforeStartAskedTheBackend) {
+  std::string port;
+  {
+    FakeBackend backend;
+    AdminServerOptions opts;
+    opts.port = 0;
+    auto server = StartServer(opts, backend);
+    ASSERT_NE(server, nullptr);
+    port = std::to_string(server->port());
+  }
+  FakeBackend backend;  // ready = false: AOF still loading
+  backend.first_is_ready_delay_ms = 500;
+  std::atomic<bool> stop{false};
+  Result first;  // the first answer a probe got (exit 3 = nothing listening yet)
+  std::thread prober([&] {
+    for (int i = 0; i < 500 && !stop; ++i) {
+      Result r = Kvctl({"--addr", "127.0.0.1:" + port, "--timeout", "5", "health"});
+      if (r.exit_code != 3) {
+        first = r;
+        return;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+  });
+  AdminServerOptions opts;
+  opts.port = std::stoi(port);
+  auto server = StartServer(opts, backend);
+  if (server == nullptr) stop = true;
+  prober.join();
+  ASSERT_NE(server, nullptr);
+  EXPECT_EQ(first.out, "NOT_SERVING\n") << first.err;
+  EXPECT_EQ(first.exit_code, 1);
 }
 
 TEST(AdminServerTest, NoTokenDefaultsToLoopbackAndAllowsCalls) {

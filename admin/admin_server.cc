@@ -4,11 +4,16 @@
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/health_check_service_interface.h>
 #include <grpcpp/security/server_credentials.h>
+#include <grpcpp/support/server_interceptor.h>
 #include <spdlog/spdlog.h>
 
 #include <chrono>
+#include <condition_variable>
 #include <fstream>
+#include <memory>
+#include <mutex>
 #include <sstream>
+#include <string_view>
 
 #include "admin/admin_service.h"
 
@@ -68,11 +73,67 @@ std::shared_ptr<grpc::ServerCredentials> MakeCredentials(const AdminServerOption
   return grpc::SslServerCredentials(ssl);
 }
 
+// gRPC's default health service answers SERVING from the moment the server starts, before Start
+// can set the real status: a probe in that gap would send traffic to a node still loading its
+// AOF. Health calls wait here (microseconds, once) until Start has set the status.
+class StartGate {
+ public:
+  void Open() {
+    {
+      std::lock_guard lock(mu_);
+      open_ = true;
+    }
+    cv_.notify_all();
+  }
+  void Wait() {
+    std::unique_lock lock(mu_);
+    cv_.wait(lock, [this] { return open_; });
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool open_ = false;  // guarded by mu_
+};
+
+class HealthGateInterceptor final : public grpc::experimental::Interceptor {
+ public:
+  explicit HealthGateInterceptor(std::shared_ptr<StartGate> gate) : gate_(std::move(gate)) {}
+
+  // Runs on a gRPC thread before the health handler sees the request.
+  void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
+    if (methods->QueryInterceptionHookPoint(
+            grpc::experimental::InterceptionHookPoints::POST_RECV_INITIAL_METADATA)) {
+      gate_->Wait();
+    }
+    methods->Proceed();
+  }
+
+ private:
+  std::shared_ptr<StartGate> gate_;
+};
+
+class HealthGateFactory final : public grpc::experimental::ServerInterceptorFactoryInterface {
+ public:
+  explicit HealthGateFactory(std::shared_ptr<StartGate> gate) : gate_(std::move(gate)) {}
+
+  grpc::experimental::Interceptor* CreateServerInterceptor(
+      grpc::experimental::ServerRpcInfo* info) override {
+    if (!std::string_view(info->method()).starts_with("/grpc.health.v1.Health/")) return nullptr;
+    // gRPC's interface hands ownership of a raw pointer to the call.
+    return new HealthGateInterceptor(gate_);
+  }
+
+ private:
+  std::shared_ptr<StartGate> gate_;
+};
+
 }  // namespace
 
 struct AdminServer::Impl {
   Impl(NodeBackend& backend, std::string token) : service(backend, std::move(token)) {}
 
+  std::shared_ptr<StartGate> health_gate = std::make_shared<StartGate>();
   AdminServiceImpl service;
   std::unique_ptr<grpc::Server> server;
   int port = 0;
@@ -118,6 +179,9 @@ std::unique_ptr<AdminServer> AdminServer::Start(const AdminServerOptions& option
   // gRPC sets SO_REUSEPORT by default: a second node on the same admin port would then share it
   // and kvctl would reach either node at random. One port, one node.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
+  interceptors.push_back(std::make_unique<HealthGateFactory>(impl->health_gate));
+  builder.experimental().SetInterceptorCreators(std::move(interceptors));
   impl->server = builder.BuildAndStart();
   if (!impl->server || impl->port == 0) {
     *error = {AdminCode::kUnavailable,
@@ -128,8 +192,9 @@ std::unique_ptr<AdminServer> AdminServer::Start(const AdminServerOptions& option
   impl->service.set_admin_address(impl->address);
 
   std::unique_ptr<AdminServer> server(new AdminServer(std::move(impl)));
-  // The default health service starts out SERVING; correct it before anyone can rely on it.
+  // The default health service starts out SERVING; correct it before any health call proceeds.
   server->SetServing(backend.IsReady());
+  server->impl_->health_gate->Open();
   spdlog::info("admin: gRPC listening on {} ({}{})", server->address(),
                options.tls_cert_file.empty()        ? "plaintext"
                : options.tls_client_ca_file.empty() ? "TLS"

@@ -2,6 +2,9 @@
 
 #include <fnmatch.h>
 
+#include <chrono>
+#include <thread>
+
 namespace kv::admin {
 
 FakeBackend::FakeBackend()
@@ -75,6 +78,13 @@ AdminError FakeBackend::SetConfig(const std::string& key, const std::string& val
   }
   it->second = value;
   return AdminError::Ok();
+}
+
+bool FakeBackend::IsReady() {
+  if (int delay = first_is_ready_delay_ms.exchange(0); delay > 0) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(delay));
+  }
+  return ready.load();
 }
 
 void FakeBackend::RequestShutdown(const std::string& reason) {

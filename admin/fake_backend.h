@@ -22,10 +22,11 @@ class FakeBackend final : public NodeBackend {
   ConfigPairs GetConfig(const std::string& pattern) override;
   AdminError SetConfig(const std::string& key, const std::string& value) override;
   void RequestShutdown(const std::string& reason) override;
-  bool IsReady() override { return ready.load(); }
+  bool IsReady() override;
 
   // Knobs and records for tests.
   std::atomic<bool> ready{false};
+  std::atomic<int> first_is_ready_delay_ms{0};  // the first IsReady() sleeps this long
   std::atomic<bool> aof_enabled{true};
   std::atomic<int> rewrites_started{0};
   std::atomic<bool> last_rewrite_waited{false};

@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <random>
 
 #include "server/base/clock.h"
@@ -18,8 +19,6 @@
 
 namespace kv::admin {
 namespace {
-
-constexpr int64_t kMinSampleWindowMs = 100;
 
 bool IsHexId(const std::string& s) {
   if (s.size() != 40) return false;
@@ -89,24 +88,6 @@ int64_t ResidentBytes() {
 ServerBackend::ServerBackend(ServerState& state, std::string node_id)
     : state_(state), node_id_(std::move(node_id)) {}
 
-double ServerBackend::SampleOpsPerSec() {
-  std::lock_guard lock(sample_mu_);
-  const int64_t now = UnixMillis();
-  const uint64_t ops = state_.stats.commands_processed.load(std::memory_order_relaxed);
-  if (last_sample_ms_ == 0) {
-    last_sample_ms_ = state_.start_time_ms;
-    last_sample_ops_ = 0;
-  }
-  const int64_t window = now - last_sample_ms_;
-  if (window >= kMinSampleWindowMs) {
-    last_ops_per_sec_ =
-        static_cast<double>(ops - last_sample_ops_) * 1000.0 / static_cast<double>(window);
-    last_sample_ms_ = now;
-    last_sample_ops_ = ops;
-  }
-  return last_ops_per_sec_;
-}
-
 NodeInfo ServerBackend::GetNodeInfo() {
   NodeInfo info;
   info.version = KV_VERSION;
@@ -133,7 +114,9 @@ NodeInfo ServerBackend::GetNodeInfo() {
   }
   info.used_memory_bytes = AllocatedBytes();
   info.used_memory_rss_bytes = ResidentBytes();
-  info.ops_per_sec = SampleOpsPerSec();
+  // The server cron's samples, as INFO instantaneous_ops_per_sec: a window of our own per call
+  // would depend on who polled last (two dashboards would halve each other's rate).
+  info.ops_per_sec = state_.sampler.PerSecond(StatsSampler::kOps);
   return info;
 }
 

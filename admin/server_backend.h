@@ -3,7 +3,6 @@
 // NodeBackend over the real node's ServerState: what kv-server's admin plane serves.
 
 #include <cstdint>
-#include <mutex>
 #include <string>
 
 #include "admin/node_backend.h"
@@ -29,15 +28,8 @@ class ServerBackend final : public NodeBackend {
   bool IsReady() override;
 
  private:
-  // Commands per second since the previous call (since start on the first one).
-  double SampleOpsPerSec();
-
   ServerState& state_;
   const std::string node_id_;
-  std::mutex sample_mu_;
-  int64_t last_sample_ms_ = 0;    // guarded by sample_mu_
-  uint64_t last_sample_ops_ = 0;  // guarded by sample_mu_
-  double last_ops_per_sec_ = 0;   // guarded by sample_mu_
 };
 
 // The node's stable id: read from `<dir>/node-id`, or generated (40 hex chars) and written there on

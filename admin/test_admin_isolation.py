@@ -3,7 +3,8 @@
 Holds a grpc.health.v1 Watch stream open (never read again), a few raw TCP connections that send
 half an HTTP/2 preface and then nothing, and a stream of GetStats calls, while redis-benchmark runs
 against the RESP port. Asserts correctness only (every request answered, the admin streams still
-held, the node healthy); the latency figures are printed for the record, not asserted on.
+held, the node healthy, and a RESP client running alongside the benchmark got the right reply to
+every one of its commands); the latency figures are printed for the record, not asserted on.
 """
 import os
 import re
@@ -12,6 +13,7 @@ import subprocess
 import threading
 
 import grpc
+import redis
 
 from test_admin_node import TOKEN, Node  # noqa: F401 (fixture helpers)
 
@@ -31,6 +33,28 @@ def run_benchmark(port):
                               "p99_ms": float(cells[6])}
     assert set(rows) == {"SET", "GET"}, r.stdout
     return rows
+
+
+CHECKED_ROUNDS = 2000
+
+
+def checked_resp_traffic(port, errors, stop):
+    """SET/GET/INCR with values unique to this client, every reply compared (bounded rounds)."""
+    c = redis.Redis(port=port, socket_timeout=30)
+    try:
+        for i in range(CHECKED_ROUNDS):
+            if stop.is_set():
+                break
+            value = f"checked-{i}".encode()
+            pipe = c.pipeline(transaction=False)
+            pipe.set(f"checked:{i % 100}", value).get(f"checked:{i % 100}").incr("checked:n")
+            if pipe.execute() != [True, value, i + 1]:
+                errors.append(f"round {i}: wrong replies")
+                return
+    except Exception as e:  # noqa: BLE001 - reported by the test
+        errors.append(repr(e))
+    finally:
+        c.close()
 
 
 def test_hung_admin_clients_do_not_stall_resp(tmp_path):
@@ -58,9 +82,20 @@ def test_hung_admin_clients_do_not_stall_resp(tmp_path):
 
         poller = threading.Thread(target=poll_stats)
         poller.start()
+        checker_errors = []
+        checker = threading.Thread(target=checked_resp_traffic,
+                                   args=(node.port, checker_errors, stop))
+        checker.start()
         loaded = run_benchmark(node.port)
+        checker.join(timeout=120)
         stop.set()
         poller.join(timeout=60)
+        assert not checker.is_alive() and not checker_errors, checker_errors
+        assert node.client.get("checked:n") == str(CHECKED_ROUNDS).encode()
+        # Without -r, redis-benchmark's SET and GET use the literal key "key:__rand_int__" and a
+        # payload of -d bytes (default 3, pseudo-random letters).
+        payload = node.client.get("key:__rand_int__")
+        assert payload is not None and len(payload) == 3 and payload.isalpha(), payload
 
         assert watch.is_active(), "the held Watch stream was dropped"
         assert node.client.ping()

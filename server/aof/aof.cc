@@ -151,6 +151,10 @@ std::optional<std::string> Aof::LoadAll(const AofManifest& m) {
     if (size < 0) return "The AOF file " + PathOf(f->name) + " listed in the manifest is missing";
     progress.total_bytes += size;
   }
+  loading_start_ms_ = UnixMillis();
+  loading_total_bytes_ = progress.total_bytes;
+  loading_loaded_bytes_ = 0;
+  progress.loaded_bytes = &loading_loaded_bytes_;
   ClientState replay;
   replay.authenticated = true;
   replay.name = "aof-replay";
@@ -550,8 +554,8 @@ void Aof::OnAppendOnlyChange(bool on) {
   rewrite_abort_ = true;
   {
     // Under all shard locks no command is between executing and logging: every write executed
-    // before this point is queued, none after it will be.
-    ShardLocks all = ShardLocks::All(server_.keyspace);
+    // before this point is queued, none after it will be. (Inside EXEC they are held already.)
+    ShardLocks all = ShardLocks::AllUnlessHeld(server_.keyspace);
     server_.write_log.store(nullptr, std::memory_order_release);
     capturing_ = false;
     state_ = State::kOff;
@@ -605,7 +609,9 @@ void Aof::WaitFsynced(uint64_t seq, int64_t wait_deadline_ms, bool until_deadlin
 
 void Aof::AppendPersistenceInfo(std::string* out) const {
   const int64_t now = UnixMillis();
-  const bool on = enabled();
+  // Redis turns the AOF on before loading it, so INFO says aof_enabled:1 during the load too.
+  const bool on = enabled() || (server_.loading.load(std::memory_order_relaxed) &&
+                                server_.config.GetBool("appendonly"));
   const bool running = rewrite_in_progress_.load();
   auto line = [out](std::string_view k, auto v) {
     out->append(k);
@@ -630,6 +636,24 @@ void Aof::AppendPersistenceInfo(std::string* out) const {
     line("aof_buffer_length", 0);
     line("aof_pending_bio_fsync", 0);
     line("aof_delayed_fsync", 0);
+  }
+  if (server_.loading.load(std::memory_order_relaxed)) {
+    // Redis 7 ends the section with these while it loads (rdb_used_mem: no RDB here).
+    const int64_t start_ms = loading_start_ms_.load();
+    const int64_t total = loading_total_bytes_.load();
+    const int64_t loaded = std::min(loading_loaded_bytes_.load(), total);
+    const int64_t elapsed_ms = start_ms > 0 ? now - start_ms : 0;
+    line("loading_start_time", start_ms / 1000);
+    line("loading_total_bytes", total);
+    line("loading_rdb_used_mem", 0);
+    line("loading_loaded_bytes", loaded);
+    line("loading_loaded_perc",
+         fmt::format(
+             "{:.2f}",
+             total > 0 ? 100.0 * static_cast<double>(loaded) / static_cast<double>(total) : 0.0));
+    // As Redis: remaining bytes at the average speed so far, 1 before anything is known.
+    line("loading_eta_seconds",
+         loaded > 0 && elapsed_ms > 0 ? (total - loaded) * elapsed_ms / loaded / 1000 : 1);
   }
 }
 

@@ -196,6 +196,10 @@ class Aof final : public WriteLog, public AofControl {
   std::atomic<bool> rewrite_in_progress_{false};
   std::atomic<bool> enable_scheduled_{false};
   std::atomic<int64_t> rewrite_started_ms_{0};
+  // Start-up load, for the loading_* lines of INFO persistence while ServerState::loading.
+  std::atomic<int64_t> loading_start_ms_{0};
+  std::atomic<int64_t> loading_total_bytes_{0};
+  std::atomic<int64_t> loading_loaded_bytes_{0};
   std::atomic<int64_t> last_rewrite_ms_{-1};
   std::atomic<bool> last_bgrewrite_ok_{true};
   std::atomic<uint64_t> rewrites_{0};

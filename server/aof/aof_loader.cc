@@ -144,6 +144,10 @@ std::optional<std::string> LoadAofFile(Dispatcher& dispatcher, ClientState& clie
     reply.clear();
     ReplayOne(dispatcher, *spec, client, args, rb);
     ++progress->commands;
+    if (progress->loaded_bytes != nullptr) {
+      progress->loaded_bytes->store(progress->done_bytes + buf_offset + static_cast<int64_t>(start),
+                                    std::memory_order_relaxed);
+    }
     if (!reply.empty() && reply[0] == '-') {
       if (++progress->failed_commands <= 5) {
         spdlog::warn("AOF {} offset {}: {} replied {}", display_name, offset, args[0],

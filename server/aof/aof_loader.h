@@ -4,6 +4,7 @@
 // use. Runs at start-up on the main thread, before the log is attached, so nothing replayed is
 // logged again.
 
+#include <atomic>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -19,6 +20,9 @@ struct AofLoadProgress {
   uint64_t commands = 0;
   uint64_t failed_commands = 0;  // ran but replied an error (logged, not fatal, as Redis)
   int64_t last_log_us = 0;
+  // When set, bytes replayed so far (all files) are published here after every command, for
+  // INFO persistence (loading_loaded_bytes) read from other threads while loading.
+  std::atomic<int64_t>* loaded_bytes = nullptr;
 };
 
 // Replays one file with `client` (authenticated; its db carries over between files, as SELECT

@@ -39,6 +39,7 @@ class Node {
   }
   Aof& aof() { return aof_; }
   Config& config() { return config_; }
+  ServerState& state() { return state_; }
 
  private:
   Config& config_init(const std::string& dir,
@@ -263,6 +264,34 @@ TEST_F(AofTest, PersistenceInfoLines) {
   EXPECT_NE(info.find("aof_last_write_status:ok\r\n"), std::string::npos);
   EXPECT_NE(info.find("aof_current_size:"), std::string::npos);
   EXPECT_NE(info.find("aof_rewrites:0\r\n"), std::string::npos);
+}
+
+TEST_F(AofTest, PersistenceInfoShowsLoadProgressWhileLoading) {
+  {
+    Node n(dir_.string());
+    ASSERT_FALSE(n.Start());
+    for (int i = 0; i < 100; ++i) n.Run({"SET", "k" + std::to_string(i), "v"});
+    n.aof().Shutdown();
+  }
+  const int64_t size = aof_io::FileSize(aof_dir() + "/appendonly.aof.1.incr.aof");
+  ASSERT_GT(size, 0);
+  Node n(dir_.string());
+  n.state().loading = true;  // as main() has it until the files are replayed
+  ASSERT_FALSE(n.Start());
+  std::string info;
+  n.aof().AppendPersistenceInfo(&info);
+  EXPECT_NE(info.find("aof_enabled:1\r\n"), std::string::npos) << info;
+  const std::string bytes = std::to_string(size);
+  EXPECT_NE(info.find("\r\nloading_total_bytes:" + bytes +
+                      "\r\nloading_rdb_used_mem:0\r\n"
+                      "loading_loaded_bytes:" +
+                      bytes + "\r\nloading_loaded_perc:100.00\r\n"),
+            std::string::npos)
+      << info;
+  n.state().loading = false;
+  info.clear();
+  n.aof().AppendPersistenceInfo(&info);
+  EXPECT_EQ(info.find("loading_"), std::string::npos) << info;
 }
 
 }  // namespace

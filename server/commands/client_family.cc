@@ -7,6 +7,7 @@
 
 #include "server/base/string_util.h"
 #include "server/commands/arg_parsing.h"
+#include "server/commands/blocking.h"
 #include "server/commands/client_info.h"
 #include "server/commands/command_context.h"
 #include "server/commands/command_registry.h"
@@ -179,6 +180,26 @@ void ClientKill(CommandContext& ctx, ArgList args) {
   ctx.rb.Integer(static_cast<int64_t>(KillClients(ctx, f)));
 }
 
+// CLIENT UNBLOCK client-id [TIMEOUT|ERROR]: 1 if the client was blocked (BLPOP, BZPOPMIN...)
+// and now gets a timeout reply or the -UNBLOCKED error, else 0. The reason is checked before the
+// id, and only these two forms exist, as in Redis 7.0's clientCommand.
+void ClientUnblock(CommandContext& ctx, ArgList args) {
+  if (args.size() > 4) return ctx.rb.Error(resp::SubcommandSyntaxError(args[1], "client"));
+  bool error = false;
+  if (args.size() == 4) {
+    if (EqualsIgnoreCase(args[3], "error")) {
+      error = true;
+    } else if (!EqualsIgnoreCase(args[3], "timeout")) {
+      return ctx.rb.Error(resp::kUnblockReasonErr);
+    }
+  }
+  auto id = ParseIntOrReply(ctx, args[2]);
+  if (!id) return;
+  bool unblocked = *id > 0 && ctx.server.blocking != nullptr &&
+                   ctx.server.blocking->Unblock(static_cast<uint64_t>(*id), error);
+  ctx.rb.Integer(unblocked ? 1 : 0);
+}
+
 // CLIENT SETINFO LIB-NAME|LIB-VER value (Redis 7.2): client libraries send it on connect.
 void ClientSetInfo(CommandContext& ctx, ArgList args) {
   std::string* dest = nullptr;
@@ -269,6 +290,8 @@ void ClientHelp(CommandContext& ctx, ArgList) {
       "    Control the replies sent to the current connection.",
       "SETNAME <name>",
       "    Assign the name <name> to the current connection.",
+      "UNBLOCK <clientid> [TIMEOUT|ERROR]",
+      "    Unblock the specified blocked client.",
       "SETINFO <option> <value>",
       "    Set client meta attr. Options are:",
       "    * LIB-NAME: the client lib name.",
@@ -289,6 +312,7 @@ constexpr SubcommandSpec kClientSubcommands[] = {
     {"info", 2, ClientInfo, "client|info"},
     {"kill", -3, ClientKill, "client|kill"},
     {"setinfo", 4, ClientSetInfo, "client|setinfo"},
+    {"unblock", -3, ClientUnblock, "client|unblock"},
     {"no-evict", 3, ClientNoEvict, "client|no-evict"},
     {"no-touch", 3, ClientNoTouch, "client|no-touch"},
     {"reply", 3, ClientReply, "client|reply"},

@@ -57,6 +57,8 @@ struct ClientState {
   // Blocking commands answer as on timeout instead of blocking (Redis's CLIENT_DENY_BLOCKING):
   // set while EXEC runs its queue.
   bool deny_blocking = false;
+  // EXEC is running this client's queue (BGREWRITEAOF then answers "scheduled", as Redis).
+  bool in_exec = false;
   // Sequence number of this client's newest AOF record; with appendfsync always the connection
   // holds its replies until the AOF is durable up to here.
   uint64_t last_write_seq = 0;

@@ -7,6 +7,7 @@
 #include <initializer_list>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "server/commands/client_state.h"
@@ -44,9 +45,14 @@ struct CommandContext {
     propagated.emplace_back(argv.begin(), argv.end());
   }
   void Propagate(std::vector<std::string> argv) { propagated.push_back(std::move(argv)); }
+  // A key this command changed in a database other than the client's (MOVE, COPY ... DB). The
+  // dispatcher reports it to the key observers (WATCH, blocked clients) with the command's own
+  // keys, after logging the command: a waiter served from it logs its pop after the MOVE.
+  void ModifiedInDb(int db, std::string_view key) { other_db_keys.emplace_back(db, key); }
 
   uint64_t dirty = 0;
   std::vector<std::vector<std::string>> propagated;
+  std::vector<std::pair<int, std::string>> other_db_keys;
 };
 
 }  // namespace kv

@@ -58,7 +58,7 @@ void Dispatcher::Execute(ClientState& client, ArgList args, resp::ReplyBuilder& 
     return reject(resp::SubscribedContextError(FullName(*spec, args)));
   }
   if (server_.loading.load(std::memory_order_relaxed) && !spec->is(kLoading)) {
-    return reject("LOADING kvcache is loading the dataset in memory");
+    return reject(resp::kLoadingErr);
   }
   if (spec->is(kWrite)) {
     WriteLog* log = server_.write_log.load(std::memory_order_acquire);
@@ -158,6 +158,7 @@ void Dispatcher::Run(const CommandSpec& spec, CommandContext& ctx, ArgList args)
       spec.KeyIndices(args, &key_pos);
       for (KeyObserver* obs : server_.key_observers) {
         for (size_t pos : key_pos) obs->OnKeyModified(ctx.client.db, args[pos]);
+        for (const auto& [db, key] : ctx.other_db_keys) obs->OnKeyModified(db, key);
       }
     }
   }

@@ -42,10 +42,9 @@ void CmdType(CommandContext& ctx, ArgList args) {
 }
 
 // Tells the observers (WATCH, blocked clients) about a key of a database other than the client's:
-// the dispatcher only reports the key arguments in the client's database.
-void NotifyKeyInDb(CommandContext& ctx, int db, std::string_view key) {
-  for (KeyObserver* obs : ctx.server.key_observers) obs->OnKeyModified(db, key);
-}
+// the dispatcher reports the key arguments in the client's database, and these once the command
+// is logged (a blocked client served from the key logs its pop after this command).
+void NotifyKeyInDb(CommandContext& ctx, int db, std::string_view key) { ctx.ModifiedInDb(db, key); }
 
 // Moves the value and deadline of `src` (which must exist) in `from` to `dst` in `to`,
 // replacing whatever `dst` held. `from` and `to` may be the same table.

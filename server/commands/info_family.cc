@@ -15,8 +15,10 @@
 #include <vector>
 
 #include "server/base/string_util.h"
+#include "server/commands/blocking.h"
 #include "server/commands/command_context.h"
 #include "server/commands/command_registry.h"
+#include "server/commands/pubsub.h"
 #include "server/commands/server_info.h"
 
 // Resolved only when jemalloc is linked in (kv-server links it; unit tests do not). Debian's
@@ -87,8 +89,8 @@ void ResetServerStats(ServerState& server) {
   s.protocol_errors = 0;
   server.sampler.ResetPeakMemory();
   Keyspace& ks = server.keyspace;
+  ShardLocks locks = ShardLocks::AllUnlessHeld(ks);  // inside EXEC they are held already
   for (size_t i = 0; i < ks.num_shards(); ++i) {
-    std::lock_guard lock(ks.shard(i).mu);
     for (DbTable& db : ks.shard(i).dbs) db.hits = db.misses = db.expired = 0;
   }
 }
@@ -156,7 +158,8 @@ void ServerSection(ServerState& s, int64_t now_ms, std::string* out) {
 void ClientsSection(ServerState& s, std::string* out) {
   AppendAll(out, Line("connected_clients", s.clients.size()), Line("cluster_connections", 0),
             Line("maxclients", s.config.maxclients()), Line("client_recent_max_input_buffer", 0),
-            Line("client_recent_max_output_buffer", 0), Line("blocked_clients", 0),
+            Line("client_recent_max_output_buffer", 0),
+            Line("blocked_clients", s.blocking ? s.blocking->blocked_clients() : 0),
             Line("tracking_clients", 0), Line("clients_in_timeout_table", 0));
 }
 
@@ -215,7 +218,9 @@ void StatsSection(ServerState& s, std::string* out) {
             Line("sync_partial_ok", 0), Line("sync_partial_err", 0), Line("expired_keys", expired),
             Line("expired_stale_perc", "0.00"), Line("expired_time_cap_reached_count", 0),
             Line("evicted_keys", 0), Line("evicted_clients", 0), Line("keyspace_hits", hits),
-            Line("keyspace_misses", misses), Line("pubsub_channels", 0), Line("pubsub_patterns", 0),
+            Line("keyspace_misses", misses),
+            Line("pubsub_channels", s.pubsub ? s.pubsub->channel_count() : 0),
+            Line("pubsub_patterns", s.pubsub ? s.pubsub->NumPatterns() : 0),
             Line("latest_fork_usec", 0), Line("total_forks", 0), Line("migrate_cached_sockets", 0),
             Line("total_error_replies", errors), Line("unexpected_error_replies", 0),
             Line("protocol_errors", st.protocol_errors.load()));

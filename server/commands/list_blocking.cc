@@ -1,8 +1,6 @@
-// Blocking list commands: BLPOP, BRPOP, BLMOVE, BRPOPLPUSH. When a key already holds elements
-// they behave as their non-blocking forms (and are logged as those); otherwise the client waits in
-// the BlockingRegistry (blocking.h), which serves it when a write fills one of its keys.
-
-#include <cmath>
+// Blocking list commands: BLPOP, BRPOP, BLMOVE, BRPOPLPUSH, BLMPOP. When a key already holds
+// elements they behave as their non-blocking forms (and are logged as those); otherwise the client
+// waits in the BlockingRegistry (blocking.h), which serves it when a write fills one of its keys.
 
 #include "server/commands/arg_parsing.h"
 #include "server/commands/blocking.h"
@@ -12,36 +10,9 @@
 namespace kv {
 namespace {
 
-// Redis 7.0's getTimeoutFromObjectOrReply for seconds: float seconds rounded up to milliseconds
-// (0.0001 waits 1 ms; only 0 waits forever). A value too large for a long long converts to
-// LLONG_MIN on x86 in Redis and so reads as negative: keep that reply.
-std::optional<int64_t> ParseTimeoutOrReply(CommandContext& ctx, std::string_view arg) {
-  auto secs = ParseLongDouble(arg);
-  if (!secs) {
-    ctx.rb.Error("ERR timeout is not a float or out of range");
-    return std::nullopt;
-  }
-  long double ms = std::ceil(*secs * 1000.0L);
-  if (!(ms > -9.2e18L && ms < 9.2e18L) || static_cast<int64_t>(ms) < 0) {
-    ctx.rb.Error("ERR timeout is negative");
-    return std::nullopt;
-  }
-  return static_cast<int64_t>(ms);
-}
-
-// Blocks the client, or answers as on timeout when it may not block (inside EXEC, or no channel
-// to reply through, as during AOF loading).
-void BlockOrNull(CommandContext& ctx, ArgList keys, BlockingRegistry::Action action,
-                 int64_t timeout_ms, bool null_bulk) {
-  if (ctx.client.deny_blocking || ctx.server.blocking == nullptr || ctx.client.channel.expired()) {
-    return null_bulk ? ctx.rb.NullBulk() : ctx.rb.NullArray();
-  }
-  ctx.server.blocking->Block(ctx, keys, std::move(action), timeout_ms);
-}
-
 // BLPOP/BRPOP key [key ...] timeout
 void BlockingPop(CommandContext& ctx, ArgList args, ListEnd from) {
-  auto timeout = ParseTimeoutOrReply(ctx, args.back());
+  auto timeout = ParseBlockTimeoutOrReply(ctx, args.back());
   if (!timeout) return;
   ArgList keys = args.subspan(1, args.size() - 2);
   for (std::string_view key : keys) {
@@ -58,7 +29,9 @@ void BlockingPop(CommandContext& ctx, ArgList args, ListEnd from) {
     ctx.rb.Bulk(v);
     return;
   }
-  BlockOrNull(ctx, keys, {from, std::nullopt, ListEnd::kLeft}, *timeout, false);
+  BlockingRegistry::Action action;
+  action.from = from;
+  BlockOrNull(ctx, keys, std::move(action), *timeout);
 }
 
 void CmdBLPop(CommandContext& ctx, ArgList args) { BlockingPop(ctx, args, ListEnd::kLeft); }
@@ -66,7 +39,7 @@ void CmdBRPop(CommandContext& ctx, ArgList args) { BlockingPop(ctx, args, ListEn
 
 void BlockingMove(CommandContext& ctx, std::string_view src, std::string_view dst, ListEnd from,
                   ListEnd to, std::string_view timeout_arg) {
-  auto timeout = ParseTimeoutOrReply(ctx, timeout_arg);
+  auto timeout = ParseBlockTimeoutOrReply(ctx, timeout_arg);
   if (!timeout) return;
   bool wrong = false;
   Entry* e = FindTyped(ctx, src, ValueType::kList, &wrong);
@@ -78,7 +51,11 @@ void BlockingMove(CommandContext& ctx, std::string_view src, std::string_view ds
     return;
   }
   std::string_view keys[] = {src};
-  BlockOrNull(ctx, keys, {from, std::string(dst), to}, *timeout, true);
+  BlockingRegistry::Action action;
+  action.from = from;
+  action.dest = std::string(dst);
+  action.to = to;
+  BlockOrNull(ctx, keys, std::move(action), *timeout, true);
 }
 
 // BLMOVE source destination LEFT|RIGHT LEFT|RIGHT timeout
@@ -93,6 +70,66 @@ void CmdBRPopLPush(CommandContext& ctx, ArgList args) {
   BlockingMove(ctx, args[1], args[2], ListEnd::kRight, ListEnd::kLeft, args[3]);
 }
 
+// BLMPOP timeout numkeys key [key ...] LEFT|RIGHT [COUNT count]: the keys are
+// args[3, 3 + numkeys) when the command is well formed; otherwise none, and the handler refuses it
+// before touching a key.
+std::optional<size_t> BLMPopNumKeys(ArgList args) {
+  auto n = ParseInt64(args[2]);
+  if (!n || *n < 1 || static_cast<uint64_t>(*n) >= args.size() - 3) return std::nullopt;
+  return static_cast<size_t>(*n);
+}
+
+void BLMPopKeys(ArgList args, KeyIndexVec* out) {
+  if (auto n = BLMPopNumKeys(args)) {
+    for (size_t i = 0; i < *n; ++i) out->push_back(3 + i);
+  }
+}
+
+// As Redis's lmpopGenericCommand: numkeys, LEFT|RIGHT and COUNT are parsed before the timeout
+// (blockingPopGenericCommand parses that), unlike BZMPOP.
+void CmdBLMPop(CommandContext& ctx, ArgList args) {
+  auto n = ParseInt64(args[2]);
+  if (!n || *n < 1) return ctx.rb.Error(resp::kNumKeysErr);
+  auto numkeys = BLMPopNumKeys(args);
+  if (!numkeys) return ctx.rb.Error(resp::kSyntaxErr);
+  size_t where_idx = 3 + *numkeys;
+  auto where = ParseListEnd(args[where_idx]);
+  if (!where) return ctx.rb.Error(resp::kSyntaxErr);
+  int64_t count = -1;
+  for (size_t j = where_idx + 1; j < args.size(); ++j) {
+    if (count == -1 && EqualsIgnoreCase(args[j], "COUNT") && j + 1 < args.size()) {
+      auto v = ParseInt64(args[++j]);
+      if (!v || *v < 1) return ctx.rb.Error(resp::kCountPositiveErr);
+      count = *v;
+    } else {
+      return ctx.rb.Error(resp::kSyntaxErr);
+    }
+  }
+  if (count == -1) count = 1;
+  auto timeout = ParseBlockTimeoutOrReply(ctx, args[1]);
+  if (!timeout) return;
+  ArgList keys = args.subspan(3, *numkeys);
+  for (std::string_view key : keys) {
+    bool wrong = false;
+    Entry* e = FindTyped(ctx, key, ValueType::kList, &wrong);
+    if (wrong) return;
+    if (e == nullptr) continue;
+    ListValue& list = e->value.list();
+    size_t take = std::min(static_cast<size_t>(count), list.size());
+    std::vector<std::string> popped;
+    popped.reserve(take);
+    for (size_t k = 0; k < take; ++k) popped.push_back(PopOne(list, *where));
+    DeleteIfEmptyList(ctx.Db(key), key, e);
+    ctx.MarkDirty();
+    ctx.Propagate({*where == ListEnd::kLeft ? "LPOP" : "RPOP", key, std::to_string(take)});
+    return ReplyListMPop(ctx.rb, key, popped);
+  }
+  BlockingRegistry::Action action;
+  action.from = *where;
+  action.count = static_cast<size_t>(count);
+  BlockOrNull(ctx, keys, std::move(action), *timeout);
+}
+
 }  // namespace
 
 void RegisterListBlockingCommands(CommandRegistry& r) {
@@ -100,6 +137,7 @@ void RegisterListBlockingCommands(CommandRegistry& r) {
   r.Add({"brpop", -3, kWrite | kBlocking, 1, -2, 1, CmdBRPop});
   r.Add({"blmove", 6, kWrite | kDenyOom | kBlocking, 1, 2, 1, CmdBLMove});
   r.Add({"brpoplpush", 4, kWrite | kDenyOom | kBlocking, 1, 2, 1, CmdBRPopLPush});
+  r.Add({"blmpop", -5, kWrite | kBlocking, 0, 0, 0, CmdBLMPop, BLMPopKeys});
 }
 
 }  // namespace kv

@@ -1,73 +1,15 @@
-// Blocking pops through the dispatcher, with fake channels standing in for connections: what a
-// push posts to a waiter is run by hand, as its I/O thread would.
+// Blocking list pops through the dispatcher (fake channels: blocking_test_util.h).
 
 #include <memory>
 
-#include "server/commands/test_util.h"
+#include "server/commands/blocking_test_util.h"
 #include "server/resp/errors.h"
 
 namespace kv {
 namespace {
 
-using PostFn = std::function<void(ClientState&, resp::ReplyBuilder&)>;
-
-class FakeChannel : public ClientChannel {
- public:
-  void Post(PostFn fn) override { posted.push_back(std::move(fn)); }
-  void PostAfter(std::chrono::milliseconds delay, PostFn fn) override {
-    timers.emplace_back(delay, std::move(fn));
-  }
-  void Close() override {}
-
-  std::vector<PostFn> posted;
-  std::vector<std::pair<std::chrono::milliseconds, PostFn>> timers;
-};
-
-// A second client with its own channel.
-struct Waiter {
-  Waiter() {
-    channel = std::make_shared<FakeChannel>();
-    client.channel = channel;
-  }
-  // Runs what was posted to this client and returns the bytes it wrote.
-  std::string RunPosted() {
-    std::string out;
-    resp::ReplyBuilder rb(&out);
-    rb.set_resp3(client.resp3);
-    auto fns = std::move(channel->posted);
-    channel->posted.clear();
-    for (auto& fn : fns) fn(client, rb);
-    return out;
-  }
-  std::string FireTimer(size_t i = 0) {
-    std::string out;
-    resp::ReplyBuilder rb(&out);
-    rb.set_resp3(client.resp3);
-    channel->timers.at(i).second(client, rb);
-    return out;
-  }
-  std::shared_ptr<FakeChannel> channel;
-  ClientState client;
-};
-
-class ListBlockingTest : public test::CommandTest {
- protected:
-  std::string RunAs(Waiter& w, std::initializer_list<std::string_view> argv) {
-    std::string out;
-    resp::ReplyBuilder rb(&out);
-    rb.set_resp3(w.client.resp3);
-    dispatcher_.Execute(w.client, std::vector<std::string_view>(argv), rb);
-    return out;
-  }
-  // A key name in the same shard as `key` (same = true) or in another one.
-  std::string KeyInShard(std::string_view key, bool same) {
-    Keyspace& ks = state_.keyspace;
-    for (int i = 0;; ++i) {
-      std::string k = "k" + std::to_string(i);
-      if (k != key && (ks.ShardIndex(k) == ks.ShardIndex(key)) == same) return k;
-    }
-  }
-};
+using ListBlockingTest = test::BlockingTest;
+using test::Waiter;
 
 TEST_F(ListBlockingTest, ImmediateAndErrors) {
   Run({"rpush", "l", "a", "b"});

@@ -57,6 +57,7 @@ void CmdExec(CommandContext& ctx, ArgList) {
   // Blocking commands answer as on timeout inside a transaction, as Redis's CLIENT_MULTI does.
   const bool deny_blocking = client.deny_blocking;
   client.deny_blocking = true;
+  client.in_exec = true;
   ctx.rb.ArrayHeader(queue.size());
   std::vector<std::string_view> argv;
   for (const QueuedCommand& cmd : queue) {
@@ -69,6 +70,7 @@ void CmdExec(CommandContext& ctx, ArgList) {
     ctx.dispatcher->ExecuteLocked(*cmd.spec, client, argv, ctx.rb);
   }
   client.deny_blocking = deny_blocking;
+  client.in_exec = false;
   if (logged_multi) {
     const std::string_view exec_argv[] = {"exec"};
     client.last_write_seq = log->Append(client.db, exec_argv);

@@ -223,5 +223,17 @@ TEST_F(MultiFlushTest, AllShardsCommandsInsideExec) {
   EXPECT_EQ(Run({"exec"}), "*4\r\n" + Int(1) + Arr({"a"}) + std::string(kOk) + Int(0));
 }
 
+TEST_F(MultiFlushTest, ConfigResetStatInsideExecDoesNotDeadlock) {
+  // CONFIG RESETSTAT locks every shard itself; inside EXEC, which holds them all, it used to
+  // wait for its own thread forever.
+  EXPECT_EQ(Run({"get", "a"}), "$-1\r\n");
+  EXPECT_EQ(Run({"multi"}), kOk);
+  EXPECT_EQ(Run({"config", "resetstat"}), "+QUEUED\r\n");
+  EXPECT_EQ(Run({"set", "a", "1"}), "+QUEUED\r\n");
+  EXPECT_EQ(Run({"exec"}), "*2\r\n" + std::string(kOk) + std::string(kOk));
+  EXPECT_EQ(Run({"config", "resetstat"}), kOk);  // and outside EXEC it still takes the locks
+  EXPECT_EQ(Run({"get", "a"}), "$1\r\n1\r\n");
+}
+
 }  // namespace
 }  // namespace kv

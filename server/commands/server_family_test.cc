@@ -136,7 +136,7 @@ TEST_F(ServerFamilyTest, ClientFlags) {
   EXPECT_EQ(Run({"client", "reply", "foo"}), Err(resp::kSyntaxErr));
   EXPECT_THAT(
       Run({"client", "help"}),
-      StartsWith("*43\r\n+CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:"));
+      StartsWith("*45\r\n+CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:"));
 }
 
 TEST_F(ServerFamilyTest, HelloAndReset) {

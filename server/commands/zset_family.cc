@@ -375,6 +375,7 @@ void RegisterZSetFamily(CommandRegistry& r) {
   r.Add({"zscan", -3, kReadOnly, 1, 1, 1, CmdZScan});
   RegisterZSetRange(r);
   RegisterZSetStore(r);
+  RegisterZSetBlocking(r);
 }
 
 }  // namespace kv

@@ -2,7 +2,7 @@
 
 // Helpers shared by the sorted set family's files: zset_family.cc (single-member commands, pops,
 // ZSCAN), zset_range.cc (ZRANGE and friends, ZREMRANGEBY*) and zset_store.cc (ZUNION, ZINTER,
-// ZDIFF and their STORE forms).
+// ZDIFF and their STORE forms), zset_blocking.cc (BZPOPMIN, BZPOPMAX, BZMPOP).
 
 #include <string_view>
 #include <utility>
@@ -32,5 +32,6 @@ void KeysAfterNumKeys(ArgList args, KeyIndexVec* out);
 
 void RegisterZSetRange(CommandRegistry& r);
 void RegisterZSetStore(CommandRegistry& r);
+void RegisterZSetBlocking(CommandRegistry& r);  // zset_blocking.cc
 
 }  // namespace kv

@@ -1,6 +1,7 @@
 #include "server/db/keyspace.h"
 
 #include <algorithm>
+#include <utility>
 
 namespace kv {
 
@@ -60,7 +61,36 @@ ShardLocks ShardLocks::All(Keyspace& ks) {
   ShardLocks l;
   l.locks_.reserve(ks.num_shards());
   for (size_t i = 0; i < ks.num_shards(); ++i) l.locks_.emplace_back(ks.shard(i).mu);
+  l.all_of_ = &ks;
+  ks.all_locked_by_.store(std::this_thread::get_id(), std::memory_order_relaxed);
   return l;
+}
+
+ShardLocks ShardLocks::AllUnlessHeld(Keyspace& ks) {
+  // Only this thread can have stored its own id, so the relaxed read cannot see it by mistake.
+  if (ks.all_locked_by_.load(std::memory_order_relaxed) == std::this_thread::get_id()) return {};
+  return All(ks);
+}
+
+ShardLocks::ShardLocks(ShardLocks&& other) noexcept
+    : locks_(std::move(other.locks_)), all_of_(std::exchange(other.all_of_, nullptr)) {}
+
+ShardLocks& ShardLocks::operator=(ShardLocks&& other) noexcept {
+  if (this != &other) {
+    Release();
+    locks_ = std::move(other.locks_);
+    all_of_ = std::exchange(other.all_of_, nullptr);
+  }
+  return *this;
+}
+
+ShardLocks::~ShardLocks() { Release(); }
+
+void ShardLocks::Release() {
+  // Forget the owner before unlocking: the next owner stores its id after it locked them all.
+  if (all_of_ != nullptr) all_of_->all_locked_by_.store(std::thread::id{}, std::memory_order_relaxed);
+  all_of_ = nullptr;
+  locks_.clear();
 }
 
 }  // namespace kv

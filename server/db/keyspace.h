@@ -8,10 +8,12 @@
 // command; with more threads, commands on different shards still run in parallel. Multi-key
 // commands lock their shards in ascending index order (ShardLocks), so they cannot deadlock.
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <mutex>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include "server/db/db_table.h"
@@ -42,8 +44,11 @@ class Keyspace {
   size_t ActiveExpireCycle(int64_t now_ms, size_t max_keys);
 
  private:
+  friend class ShardLocks;
   size_t num_dbs_;
   std::vector<std::unique_ptr<Shard>> shards_;
+  // The thread holding every shard lock through ShardLocks::All, if any (see AllUnlessHeld).
+  std::atomic<std::thread::id> all_locked_by_{};
 };
 
 // Holds the locks of a set of shards, acquired in ascending order, released on destruction.
@@ -52,11 +57,21 @@ class ShardLocks {
   ShardLocks() = default;
   ShardLocks(Keyspace& ks, std::vector<size_t> shard_ids);
   static ShardLocks All(Keyspace& ks);
-  ShardLocks(ShardLocks&&) = default;
-  ShardLocks& operator=(ShardLocks&&) = default;
+  // All(), or nothing when this thread already holds every shard lock through All(): server-wide
+  // operations (CONFIG RESETSTAT, BGREWRITEAOF, CONFIG SET appendonly) that lock the keyspace
+  // themselves also run inside EXEC, which holds all the locks already.
+  static ShardLocks AllUnlessHeld(Keyspace& ks);
+  ShardLocks(ShardLocks&& other) noexcept;
+  ShardLocks& operator=(ShardLocks&& other) noexcept;
+  ShardLocks(const ShardLocks&) = delete;
+  ShardLocks& operator=(const ShardLocks&) = delete;
+  ~ShardLocks();
 
  private:
+  void Release();
+
   std::vector<std::unique_lock<std::mutex>> locks_;
+  Keyspace* all_of_ = nullptr;  // set when these are all of `all_of_`'s locks
 };
 
 }  // namespace kv

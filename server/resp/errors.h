@@ -30,6 +30,7 @@ inline constexpr std::string_view kInvalidExpireErr = "ERR invalid expire time i
 inline constexpr std::string_view kDbIndexOutOfRangeErr = "ERR DB index is out of range";
 inline constexpr std::string_view kInvalidDbIndexErr = "ERR value is not an integer or out of range";
 inline constexpr std::string_view kNoAuthErr = "NOAUTH Authentication required.";
+inline constexpr std::string_view kLoadingErr = "LOADING Redis is loading the dataset in memory";
 inline constexpr std::string_view kWrongPassErr =
     "WRONGPASS invalid username-password pair or user is disabled.";
 inline constexpr std::string_view kMaxClientsErr = "ERR max number of clients reached";
@@ -52,6 +53,14 @@ inline std::string SubscribedContextError(std::string_view cmd) {
          "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this "
          "context";
 }
+
+// Blocking commands (blocked.c, timeout.c) and CLIENT UNBLOCK (networking.c).
+inline constexpr std::string_view kTimeoutNegativeErr = "ERR timeout is negative";
+inline constexpr std::string_view kTimeoutNotFloatErr =
+    "ERR timeout is not a float or out of range";
+inline constexpr std::string_view kUnblockedErr = "UNBLOCKED client unblocked via CLIENT UNBLOCK";
+inline constexpr std::string_view kUnblockReasonErr =
+    "ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR";
 
 // Sets and sorted sets (t_set.c, t_zset.c).
 inline constexpr std::string_view kNumKeysErr = "ERR numkeys should be greater than 0";
@@ -85,6 +94,9 @@ std::string UnknownCommandError(std::string_view cmd, const Args& args);
 
 // "ERR unknown subcommand 'x'. Try CLIENT HELP."
 std::string UnknownSubcommandError(std::string_view sub, std::string_view cmd);
+// addReplySubcommandSyntaxError: a known subcommand with arguments its handler does not accept
+// (CLIENT UNBLOCK id reason extra).
+std::string SubcommandSyntaxError(std::string_view sub, std::string_view cmd);
 
 }  // namespace kv::resp
 

@@ -43,4 +43,13 @@ inline std::string UnknownSubcommandError(std::string_view sub, std::string_view
   return out;
 }
 
+inline std::string SubcommandSyntaxError(std::string_view sub, std::string_view cmd) {
+  std::string out = "ERR unknown subcommand or wrong number of arguments for '";
+  out.append(sub.substr(0, 128));
+  out += "'. Try ";
+  for (char c : cmd) out.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+  out += " HELP.";
+  return out;
+}
+
 }  // namespace kv::resp

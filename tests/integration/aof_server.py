@@ -17,8 +17,7 @@ HOST = "127.0.0.1"
 
 
 def kv_server_binary():
-    path = os.environ.get("KV_SERVER") or str(REPO_ROOT / "build" / "server" / "kv-server")
-    return path
+    return os.path.abspath(os.environ.get("KV_SERVER") or REPO_ROOT / "build" / "server" / "kv-server")
 
 
 def free_port():

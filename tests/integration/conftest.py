@@ -33,7 +33,8 @@ KNOWN_FAILURES = pathlib.Path(__file__).resolve().parent / "known_failures.txt"
 
 
 def pytest_addoption(parser):
-    parser.addoption("--kv-server", default=None,
+    # Absolute: servers run with their own data directory as working directory.
+    parser.addoption("--kv-server", default=None, type=os.path.abspath,
                      help="path of the kv-server binary (default: $KV_SERVER or build/server/kv-server)")
     parser.addoption("--strict-kv", action="store_true",
                      help="ignore known_failures.txt: every kv-server difference fails")

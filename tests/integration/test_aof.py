@@ -468,6 +468,33 @@ def test_bgrewriteaof_replies_and_works_with_appendonly_off(node_factory):
     assert n.client().get("a") == b"1"
 
 
+def test_server_wide_commands_inside_exec(node_factory):
+    # CONFIG RESETSTAT, BGREWRITEAOF and CONFIG SET appendonly lock the whole keyspace themselves;
+    # EXEC already holds it, and the node used to hang for good on the first of them.
+    n = node_factory("--appendonly", "yes").start()
+    c = n.client()
+    before = read_manifest(n)
+    p = c.pipeline(transaction=True)
+    p.config_resetstat()
+    p.set("a", "1")
+    p.execute_command("BGREWRITEAOF")
+    p.set("b", "2")
+    replies = p.execute()
+    assert replies == [True, True, b"Background append only file rewriting scheduled", True]
+    wait_rewrite_done(c, before, n.aof_dir())
+    p = c.pipeline(transaction=True)
+    p.set("c", "3")
+    p.config_set("appendonly", "no")
+    p.set("unlogged", "4")
+    assert p.execute() == [True, True, True]
+    assert c.ping()
+    n.stop()
+    n.args = ["--appendonly", "yes"]
+    n.start()
+    c = n.client()
+    assert [c.get(k) for k in ("a", "b", "c", "unlogged")] == [b"1", b"2", b"3", None]
+
+
 def test_info_persistence(node_factory):
     n = node_factory("--appendonly", "yes").start()
     c = n.client()
@@ -591,3 +618,49 @@ def test_waitaof(node_factory):
                        match="numlocal is set but appendonly is disabled"):
         off.execute_command("WAITAOF", 1, 0, 0)
     assert off.execute_command("WAITAOF", 0, 0, 0) == [0, 0]
+
+
+# ---- Blocking pops served by later writes ---------------------------------------------------------
+
+def test_served_blocking_pops_replay_to_the_same_keyspace(node_factory):
+    """BZPOPMIN, BZMPOP and BLMPOP clients blocked first and served by a later ZADD/RPUSH: the
+    log holds the write and then the pop it fed (ZPOPMIN/LPOP key [count]), so the replay ends
+    with the same keyspace; an immediate BZPOPMAX is logged as the ZPOPMAX it did."""
+    from raw_bytes_client import QUIET_S, Client
+
+    n = node_factory("--appendonly", "yes", "--appendfsync", "always").start()
+    c = n.client()
+    waiters = []
+    for cmd in (["BZPOPMIN", "z", "0"], ["BZMPOP", "0", "2", "none", "z", "MAX", "COUNT", "2"],
+                ["BLMPOP", "0", "1", "l", "RIGHT", "COUNT", "2"], ["BZPOPMIN", "z2", "0"]):
+        w = Client(n.port)
+        w.send(*cmd)
+        assert w.silent_for(QUIET_S)
+        waiters.append(w)
+    c.zadd("z", {"a": 1, "b": 2, "c": 3, "d": 4, "e": 5})
+    c.rpush("l", "x", "y", "z")
+    c.zadd("z2", {"only": 7})
+    assert waiters[0].read() == b"*3\r\n$1\r\nz\r\n$1\r\na\r\n$1\r\n1\r\n"
+    assert waiters[1].read().startswith(b"*2\r\n$1\r\nz\r\n*2\r\n")
+    assert waiters[2].read() == b"*2\r\n$1\r\nl\r\n*2\r\n$1\r\nz\r\n$1\r\ny\r\n"
+    assert waiters[3].read() == b"*3\r\n$2\r\nz2\r\n$4\r\nonly\r\n$1\r\n7\r\n"
+    assert waiters[0].call("BZPOPMAX", "z", "0") == b"*3\r\n$1\r\nz\r\n$1\r\nc\r\n$1\r\n3\r\n"
+    assert c.zrange("z", 0, -1, withscores=True) == [(b"b", 2.0)]
+    assert c.lrange("l", 0, -1) == [b"x"]
+    assert c.exists("z2") == 0
+    # A waiter in db 1 fed by MOVE from db 0: its pop must replay after the MOVE.
+    w = Client(n.port)
+    assert w.call("SELECT", "1") == b"+OK\r\n"
+    w.send("BZPOPMIN", "moved", "0")
+    assert w.silent_for(QUIET_S)
+    waiters.append(w)
+    c.zadd("moved", {"m1": 1, "m2": 2})
+    assert c.move("moved", 1)
+    assert w.read() == b"*3\r\n$5\r\nmoved\r\n$2\r\nm1\r\n$1\r\n1\r\n"
+    keys = ["z", "l", "z2", "moved"]
+    before = snapshot(c, keys)
+    assert before[(1, "moved")][1] == [b"m2", b"2"]
+    for w in waiters:
+        w.close()
+    n.restart()
+    assert snapshot(n.client(), keys) == before

@@ -1,5 +1,7 @@
-"""Blocking list pops against a running server: BLPOP/BRPOP/BLMOVE woken by pushes from other
-clients, timeouts, FIFO order among waiters, and waiters that disconnect.
+"""Blocking pops against a running server: BLPOP/BRPOP/BLMOVE woken by pushes from other
+clients, timeouts, FIFO order among waiters, and waiters that disconnect; BZPOPMIN/BZPOPMAX/
+BZMPOP/BLMPOP and CLIENT UNBLOCK run as the same scenario on both servers, whose transcripts
+(RESP2 and RESP3) must be byte-identical; INFO's blocked_clients and pubsub counts.
 
 Every scenario runs against kv-server (two I/O threads, so waiter and pusher often live on
 different threads) and, as the reference, Debian's redis-server; servers come from conftest.py.
@@ -173,6 +175,208 @@ def test_concurrent_waiters_get_each_element_once(server_port):
     left = []
     for k in keys:
         reply = check.call("LRANGE", k, "0", "-1")
+        left += reply.split(b"\r\n")[2::2]
+    left = [x for x in left if x]
+    pushed = sorted(f"{tag}{i}".encode() for tag in "ab" for i in range(per_pusher))
+    assert sorted(got + left) == pushed
+
+
+# ---- Sorted-set and *MPOP blocking pops, CLIENT UNBLOCK: kv-server and redis-server side by side --
+
+@pytest.fixture
+def both_ports(server_factory):
+    """(redis port, kv port): each scenario runs on both and the transcripts must be identical."""
+    return server_factory("redis").port, server_factory("kv", ["--io-threads", "2"]).port
+
+
+def hello(client, proto):
+    if proto == 3:
+        assert client.call("HELLO", "3").startswith(b"%")
+
+
+def blocked(port, proto, *cmd):
+    """A new client (RESP `proto`) that sent `cmd` and is now blocked."""
+    c = Client(port)
+    hello(c, proto)
+    c.send(*cmd)
+    assert c.silent_for(QUIET_S), "%r answered at once" % (cmd,)
+    return c
+
+
+def wake_scenario(port, proto):
+    """Blocks clients in BZPOPMIN, BZPOPMAX, BZMPOP and BLMPOP, feeds them from another client and
+    returns every reply in order."""
+    out = []
+    pusher = Client(port)
+    hello(pusher, proto)
+    # FIFO among three waiters of different forms on one key.
+    w1 = blocked(port, proto, "BZPOPMIN", "zq", "other", "0")
+    w2 = blocked(port, proto, "BZMPOP", "0", "2", "other", "zq", "MAX", "COUNT", "2")
+    w3 = blocked(port, proto, "BZPOPMAX", "zq", "0")
+    out.append(pusher.call("ZADD", "zq", "1.5", "a", "2", "b", "3", "c", "-inf", "d"))
+    out += [w1.read(), w2.read(), w3.read()]
+    out.append(pusher.call("ZRANGE", "zq", "0", "-1", "WITHSCORES"))
+    # ZINCRBY and ZUNIONSTORE into the key wake a waiter too.
+    w1 = blocked(port, proto, "BZPOPMAX", "inc", "0")
+    out.append(pusher.call("ZINCRBY", "inc", "1e300", "m"))
+    out.append(w1.read())
+    w2 = blocked(port, proto, "BZMPOP", "0", "1", "dst", "MIN", "COUNT", "10")
+    out.append(pusher.call("ZADD", "src", "3", "x", "1", "y"))
+    out.append(pusher.call("ZUNIONSTORE", "dst", "1", "src"))
+    out.append(w2.read())
+    out.append(pusher.call("EXISTS", "dst"))
+    # BLMPOP with a count, and a BLPOP behind it.
+    w1 = blocked(port, proto, "BLMPOP", "0", "2", "l1", "l2", "RIGHT", "COUNT", "2")
+    w2 = blocked(port, proto, "BLPOP", "l2", "0")
+    out.append(pusher.call("RPUSH", "l2", "a", "b", "c"))
+    out += [w1.read(), w2.read()]
+    out.append(pusher.call("LRANGE", "l2", "0", "-1"))
+    # A list pushed into a key a BZPOPMIN waits on does not wake it; a sorted set later does.
+    w1 = blocked(port, proto, "BZPOPMIN", "mixed", "0")
+    out.append(pusher.call("RPUSH", "mixed", "v"))
+    out.append(b"silent" if w1.silent_for(QUIET_S) else b"answered")
+    out.append(pusher.call("DEL", "mixed"))
+    out.append(pusher.call("ZADD", "mixed", "5", "m"))
+    out.append(w1.read())
+    # Timeouts.
+    w1 = Client(port)
+    hello(w1, proto)
+    out.append(w1.call("BZPOPMIN", "none", "0.1"))
+    out.append(w1.call("BZMPOP", "0.1", "1", "none", "MAX"))
+    out.append(w1.call("BLMPOP", "0.1", "1", "none", "LEFT"))
+    for c in (pusher, w1):
+        c.close()
+    return out
+
+
+@pytest.mark.parametrize("proto", [2, 3])
+def test_zset_and_mpop_waiters_match_redis(both_ports, proto):
+    redis_port, kv_port = both_ports
+    want = wake_scenario(redis_port, proto)
+    got = wake_scenario(kv_port, proto)
+    assert got == want
+    # A few anchors, so that the test also fails if both servers changed together.
+    if proto == 2:
+        assert want[1] == bulk_array("zq", "d", "-inf")
+    else:
+        assert want[1] == b"*3\r\n$2\r\nzq\r\n$1\r\nd\r\n,-inf\r\n"
+    assert b"silent" in want
+
+
+def unblock_scenario(port, proto):
+    out = []
+    admin = Client(port)
+    w = Client(port)
+    hello(w, proto)
+    wid = w.call("CLIENT", "ID").strip()[1:]
+    for cmd in (["BZPOPMIN", "u", "0"], ["BZMPOP", "0", "1", "u", "MIN"],
+                ["BLMPOP", "0", "1", "u", "LEFT", "COUNT", "2"], ["BLPOP", "u", "0"]):
+        for mode in ([], ["TIMEOUT"], ["ERROR"]):
+            w.send(*cmd)
+            assert w.silent_for(QUIET_S)
+            out.append(admin.call("CLIENT", "UNBLOCK", wid, *mode))
+            out.append(w.read())
+            out.append(admin.call("CLIENT", "UNBLOCK", wid, *mode))  # no longer blocked
+    # An unblocked client takes nothing from a later write, and works normally.
+    out.append(admin.call("ZADD", "u", "1", "a"))
+    out.append(w.call("ZCARD", "u"))
+    out.append(admin.call("CLIENT", "UNBLOCK", admin.call("CLIENT", "ID").strip()[1:]))
+    out.append(admin.call("CLIENT", "UNBLOCK", wid, "bogus"))
+    out.append(admin.call("CLIENT", "UNBLOCK", "notanumber"))
+    for c in (admin, w):
+        c.close()
+    return out
+
+
+@pytest.mark.parametrize("proto", [2, 3])
+def test_client_unblock_matches_redis(both_ports, proto):
+    redis_port, kv_port = both_ports
+    want = unblock_scenario(redis_port, proto)
+    got = unblock_scenario(kv_port, proto)
+    assert got == want
+    assert want[:3] == [b":1\r\n", b"*-1\r\n" if proto == 2 else b"_\r\n", b":0\r\n"]
+    assert want[7] == b"-UNBLOCKED client unblocked via CLIENT UNBLOCK\r\n"
+
+
+def test_info_counts_blocked_clients_and_subscriptions(both_ports):
+    for port in both_ports:
+        info = Client(port)
+
+        def field(section, name):
+            text = info.call("INFO", section).decode()
+            return next(line.split(":", 1)[1] for line in text.split("\r\n")
+                        if line.startswith(name + ":"))
+
+        waiters = [blocked(port, 2, "BZPOPMIN", "cnt", "0"), blocked(port, 2, "BLPOP", "lc", "0")]
+        assert field("clients", "blocked_clients") == "2"
+        sub = Client(port)
+        sub.call("SUBSCRIBE", "ch1")
+        sub.call("SUBSCRIBE", "ch2")
+        sub.call("PSUBSCRIBE", "p*")
+        assert field("stats", "pubsub_channels") == "2"
+        assert field("stats", "pubsub_patterns") == "1"
+        info.call("ZADD", "cnt", "1", "a")
+        assert waiters[0].read() == bulk_array("cnt", "a", "1")
+        assert field("clients", "blocked_clients") == "1"
+        waiters[1].close()
+        deadline = time.monotonic() + 5
+        while field("clients", "blocked_clients") != "0" and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert field("clients", "blocked_clients") == "0"
+        sub.close()
+        info.close()
+
+
+def test_concurrent_zset_waiters_get_each_member_once(server_port):
+    """BZPOPMIN/BZMPOP waiters on several keys (on both I/O threads) and two ZADD clients: every
+    added member ends up with exactly one waiter or still in its sorted set."""
+    keys = ["zc1", "zc2", "zc3"]
+    per_pusher = 120
+    got = []
+    lock = threading.Lock()
+    stop = threading.Event()
+
+    def waiter(use_mpop):
+        c = Client(server_port)
+        deadline = time.monotonic() + 20
+        while not stop.is_set() and time.monotonic() < deadline:
+            if use_mpop:
+                reply = c.call("BZMPOP", "0.2", str(len(keys)), *keys, "MIN", "COUNT", "2")
+            else:
+                reply = c.call("BZPOPMIN", *keys, "0.2")
+            if reply == b"*-1\r\n":
+                continue
+            parts = reply.split(b"\r\n")
+            # BZPOPMIN: *3 $k key $m member $s score; BZMPOP: *2 $k key *n (*2 $m member $s score)*n
+            members = parts[6::5][:int(parts[3][1:])] if use_mpop else parts[4:5]
+            with lock:
+                got.extend(members)
+        c.close()
+
+    def pusher(tag):
+        c = Client(server_port)
+        for i in range(per_pusher):
+            c.call("ZADD", keys[i % len(keys)], str(i), f"{tag}{i}")
+        c.close()
+
+    waiters = [threading.Thread(target=waiter, args=(i % 2 == 0,)) for i in range(6)]
+    pushers = [threading.Thread(target=pusher, args=(tag,)) for tag in "ab"]
+    for t in waiters + pushers:
+        t.start()
+    for t in pushers:
+        t.join(timeout=20)
+    check = Client(server_port)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        if all(check.call("ZCARD", k) == b":0\r\n" for k in keys):
+            break
+        time.sleep(0.05)
+    stop.set()
+    for t in waiters:
+        t.join(timeout=10)
+    left = []
+    for k in keys:
+        reply = check.call("ZRANGE", k, "0", "-1")
         left += reply.split(b"\r\n")[2::2]
     left = [x for x in left if x]
     pushed = sorted(f"{tag}{i}".encode() for tag in "ab" for i in range(per_pusher))
