@@ -39,10 +39,10 @@ class Entry {
 
  private:
   friend struct EntryDeleter;
-  Entry(Value v, uint32_t key_size) : value(std::move(v)), key_size_(key_size) {}
+  Entry(Value v, size_t key_size) : value(std::move(v)), key_size_(key_size) {}
   ~Entry() = default;
 
-  uint32_t key_size_;
+  size_t key_size_;  // size_t costs nothing: the object is padded to 8 bytes anyway
 };
 
 // Hash and equality for a table of EntryPtr looked up by key (heterogeneous: a std::string_view
