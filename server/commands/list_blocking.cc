@@ -6,6 +6,8 @@
 #include "server/commands/blocking.h"
 #include "server/commands/command_registry.h"
 #include "server/commands/list_ops.h"
+#include "server/commands/mpop_args.h"
+#include "server/commands/zset_family.h"
 
 namespace kv {
 namespace {
@@ -70,63 +72,37 @@ void CmdBRPopLPush(CommandContext& ctx, ArgList args) {
   BlockingMove(ctx, args[1], args[2], ListEnd::kRight, ListEnd::kLeft, args[3]);
 }
 
-// BLMPOP timeout numkeys key [key ...] LEFT|RIGHT [COUNT count]: the keys are
-// args[3, 3 + numkeys) when the command is well formed; otherwise none, and the handler refuses it
-// before touching a key.
-std::optional<size_t> BLMPopNumKeys(ArgList args) {
-  auto n = ParseInt64(args[2]);
-  if (!n || *n < 1 || static_cast<uint64_t>(*n) >= args.size() - 3) return std::nullopt;
-  return static_cast<size_t>(*n);
-}
-
-void BLMPopKeys(ArgList args, KeyIndexVec* out) {
-  if (auto n = BLMPopNumKeys(args)) {
-    for (size_t i = 0; i < *n; ++i) out->push_back(3 + i);
-  }
-}
+// BLMPOP timeout numkeys key [key ...] LEFT|RIGHT [COUNT count]: the keys follow numkeys.
+void BLMPopKeys(ArgList args, KeyIndexVec* out) { NumKeysIndices(args, 2, out); }
 
 // As Redis's lmpopGenericCommand: numkeys, LEFT|RIGHT and COUNT are parsed before the timeout
-// (blockingPopGenericCommand parses that), unlike BZMPOP.
+// (blockingPopGenericCommand parses that), as for BZMPOP.
 void CmdBLMPop(CommandContext& ctx, ArgList args) {
-  auto n = ParseInt64(args[2]);
-  if (!n || *n < 1) return ctx.rb.Error(resp::kNumKeysErr);
-  auto numkeys = BLMPopNumKeys(args);
-  if (!numkeys) return ctx.rb.Error(resp::kSyntaxErr);
-  size_t where_idx = 3 + *numkeys;
-  auto where = ParseListEnd(args[where_idx]);
-  if (!where) return ctx.rb.Error(resp::kSyntaxErr);
-  int64_t count = -1;
-  for (size_t j = where_idx + 1; j < args.size(); ++j) {
-    if (count == -1 && EqualsIgnoreCase(args[j], "COUNT") && j + 1 < args.size()) {
-      auto v = ParseInt64(args[++j]);
-      if (!v || *v < 1) return ctx.rb.Error(resp::kCountPositiveErr);
-      count = *v;
-    } else {
-      return ctx.rb.Error(resp::kSyntaxErr);
-    }
-  }
-  if (count == -1) count = 1;
+  auto parsed = ParseMPopArgsOrReply(ctx, args, 2, "left", "right");
+  if (!parsed) return;
+  const ListEnd where = parsed->second ? ListEnd::kRight : ListEnd::kLeft;
+  const size_t count = parsed->count;
   auto timeout = ParseBlockTimeoutOrReply(ctx, args[1]);
   if (!timeout) return;
-  ArgList keys = args.subspan(3, *numkeys);
+  ArgList keys = parsed->keys;
   for (std::string_view key : keys) {
     bool wrong = false;
     Entry* e = FindTyped(ctx, key, ValueType::kList, &wrong);
     if (wrong) return;
     if (e == nullptr) continue;
     ListValue& list = e->value.list();
-    size_t take = std::min(static_cast<size_t>(count), list.size());
+    size_t take = std::min(count, list.size());
     std::vector<std::string> popped;
     popped.reserve(take);
-    for (size_t k = 0; k < take; ++k) popped.push_back(PopOne(list, *where));
+    for (size_t k = 0; k < take; ++k) popped.push_back(PopOne(list, where));
     DeleteIfEmptyList(ctx.Db(key), key, e);
     ctx.MarkDirty();
-    ctx.Propagate({*where == ListEnd::kLeft ? "LPOP" : "RPOP", key, std::to_string(take)});
+    ctx.Propagate({where == ListEnd::kLeft ? "LPOP" : "RPOP", key, std::to_string(take)});
     return ReplyListMPop(ctx.rb, key, popped);
   }
   BlockingRegistry::Action action;
-  action.from = *where;
-  action.count = static_cast<size_t>(count);
+  action.from = where;
+  action.count = count;
   BlockOrNull(ctx, keys, std::move(action), *timeout);
 }
 

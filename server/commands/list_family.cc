@@ -7,6 +7,8 @@
 #include "server/commands/arg_parsing.h"
 #include "server/commands/command_registry.h"
 #include "server/commands/list_ops.h"
+#include "server/commands/mpop_args.h"
+#include "server/commands/zset_family.h"
 
 namespace kv {
 namespace {
@@ -288,54 +290,28 @@ void CmdRPopLPush(CommandContext& ctx, ArgList args) {
   ListMoveOrReply(ctx, args[1], args[2], ListEnd::kRight, ListEnd::kLeft);
 }
 
-// LMPOP numkeys key [key ...] LEFT|RIGHT [COUNT count]: the keys are args[2, 2 + numkeys) when
-// the command is well formed; otherwise none, and the handler refuses it before touching a key.
-std::optional<size_t> LMPopNumKeys(ArgList args) {
-  auto n = ParseInt64(args[1]);
-  if (!n || *n < 1 || static_cast<uint64_t>(*n) >= args.size() - 2) return std::nullopt;
-  return static_cast<size_t>(*n);
-}
-
-void LMPopKeys(ArgList args, KeyIndexVec* out) {
-  if (auto n = LMPopNumKeys(args)) {
-    for (size_t i = 0; i < *n; ++i) out->push_back(2 + i);
-  }
-}
+// LMPOP numkeys key [key ...] LEFT|RIGHT [COUNT count]: the keys follow numkeys.
+void LMPopKeys(ArgList args, KeyIndexVec* out) { NumKeysIndices(args, 1, out); }
 
 void CmdLMPop(CommandContext& ctx, ArgList args) {
-  auto n = ParseInt64(args[1]);
-  if (!n || *n < 1) return ctx.rb.Error("ERR numkeys should be greater than 0");
-  auto numkeys = LMPopNumKeys(args);
-  if (!numkeys) return ctx.rb.Error(resp::kSyntaxErr);
-  size_t where_idx = 2 + *numkeys;
-  auto where = ParseListEnd(args[where_idx]);
-  if (!where) return ctx.rb.Error(resp::kSyntaxErr);
-  int64_t count = -1;
-  for (size_t j = where_idx + 1; j < args.size(); ++j) {
-    if (count == -1 && EqualsIgnoreCase(args[j], "COUNT") && j + 1 < args.size()) {
-      auto v = ParseInt64(args[++j]);
-      if (!v || *v < 1) return ctx.rb.Error("ERR count should be greater than 0");
-      count = *v;
-    } else {
-      return ctx.rb.Error(resp::kSyntaxErr);
-    }
-  }
-  if (count == -1) count = 1;
-  for (size_t i = 2; i < where_idx; ++i) {
-    std::string_view key = args[i];
+  auto parsed = ParseMPopArgsOrReply(ctx, args, 1, "left", "right");
+  if (!parsed) return;
+  const ListEnd where = parsed->second ? ListEnd::kRight : ListEnd::kLeft;
+  const size_t count = parsed->count;
+  for (std::string_view key : parsed->keys) {
     bool wrong = false;
     Entry* e = FindTyped(ctx, key, ValueType::kList, &wrong);
     if (wrong) return;
     if (e == nullptr) continue;
     ListValue& list = e->value.list();
-    size_t take = std::min(static_cast<size_t>(count), list.size());
+    size_t take = std::min(count, list.size());
     ctx.rb.ArrayHeader(2);
     ctx.rb.Bulk(key);
     ctx.rb.ArrayHeader(take);
-    for (size_t k = 0; k < take; ++k) ctx.rb.Bulk(PopOne(list, *where));
+    for (size_t k = 0; k < take; ++k) ctx.rb.Bulk(PopOne(list, where));
     DeleteIfEmptyList(ctx.Db(key), key, e);
     ctx.MarkDirty();
-    ctx.Propagate({*where == ListEnd::kLeft ? "LPOP" : "RPOP", key, std::to_string(take)});
+    ctx.Propagate({where == ListEnd::kLeft ? "LPOP" : "RPOP", key, std::to_string(take)});
     return;
   }
   ctx.rb.NullArray();

@@ -9,6 +9,7 @@
 
 #include "server/commands/arg_parsing.h"
 #include "server/commands/blocking.h"
+#include "server/commands/mpop_args.h"
 #include "server/commands/zset_family.h"
 
 namespace kv {
@@ -52,30 +53,11 @@ void CmdBZPopMax(CommandContext& ctx, ArgList args) { BZPopGeneric(ctx, args, tr
 // BZMPOP timeout numkeys key [key ...] MIN|MAX [COUNT count]: numkeys, MIN|MAX and COUNT are
 // checked before the timeout, as Redis 7.0 does (BZMPOP x 0 ... is a numkeys error there).
 void CmdBZMPop(CommandContext& ctx, ArgList args) {
-  auto numkeys = ParseInt64(args[2]);
-  if (!numkeys || *numkeys < 1) return ctx.rb.Error(resp::kNumKeysErr);
-  if (*numkeys >= static_cast<int64_t>(args.size()) - 3) return ctx.rb.Error(resp::kSyntaxErr);
-  size_t where = 3 + static_cast<size_t>(*numkeys);
-  bool max = false;
-  if (EqualsIgnoreCase(args[where], "max")) {
-    max = true;
-  } else if (!EqualsIgnoreCase(args[where], "min")) {
-    return ctx.rb.Error(resp::kSyntaxErr);
-  }
-  int64_t count = -1;
-  for (size_t j = where + 1; j < args.size(); ++j) {
-    if (count == -1 && EqualsIgnoreCase(args[j], "count") && j + 1 < args.size()) {
-      auto v = ParseInt64(args[++j]);
-      if (!v || *v < 1) return ctx.rb.Error(resp::kCountPositiveErr);
-      count = *v;
-    } else {
-      return ctx.rb.Error(resp::kSyntaxErr);
-    }
-  }
-  size_t n = count == -1 ? 1 : static_cast<size_t>(count);
+  auto parsed = ParseMPopArgsOrReply(ctx, args, 2, "min", "max");
+  if (!parsed) return;
   auto timeout = ParseBlockTimeoutOrReply(ctx, args[1]);
   if (!timeout) return;
-  BlockingZPop(ctx, args.subspan(3, where - 3), max, n, *timeout);
+  BlockingZPop(ctx, parsed->keys, parsed->second, parsed->count, *timeout);
 }
 
 // BZMPOP's keys follow numkeys at args[2].

@@ -14,6 +14,7 @@
 
 #include "server/commands/arg_parsing.h"
 #include "server/commands/collection_scan.h"
+#include "server/commands/mpop_args.h"
 #include "server/resp/reply_builder.h"
 
 namespace kv {
@@ -239,35 +240,17 @@ void PopGeneric(CommandContext& ctx, ArgList args, bool max) {
 // ZMPOP numkeys key [key ...] MIN|MAX [COUNT count]: pops from the first non-empty key and
 // replies [key, [[member, score], ...]], or a null array when every key is empty.
 void CmdZMPop(CommandContext& ctx, ArgList args) {
-  auto numkeys = ParseInt64(args[1]);
-  if (!numkeys || *numkeys < 1) return ctx.rb.Error(resp::kNumKeysErr);
-  if (*numkeys >= static_cast<int64_t>(args.size()) - 2) return ctx.rb.Error(resp::kSyntaxErr);
-  size_t where = 2 + static_cast<size_t>(*numkeys);
-  bool max = false;
-  if (EqualsIgnoreCase(args[where], "max")) {
-    max = true;
-  } else if (!EqualsIgnoreCase(args[where], "min")) {
-    return ctx.rb.Error(resp::kSyntaxErr);
-  }
-  int64_t count = -1;
-  for (size_t j = where + 1; j < args.size(); ++j) {
-    if (count == -1 && EqualsIgnoreCase(args[j], "count") && j + 1 < args.size()) {
-      auto v = ParseInt64(args[++j]);
-      if (!v || *v < 1) return ctx.rb.Error(resp::kCountPositiveErr);
-      count = *v;
-    } else {
-      return ctx.rb.Error(resp::kSyntaxErr);
-    }
-  }
+  auto parsed = ParseMPopArgsOrReply(ctx, args, 1, "min", "max");
+  if (!parsed) return;
   // As genericZpopCommand: keys are type-checked only up to the first one that exists.
-  for (size_t i = 2; i < where; ++i) {
+  for (std::string_view key : parsed->keys) {
     bool wrong = false;
-    ZSet* zs = FindZSet(ctx, args[i], &wrong);
+    ZSet* zs = FindZSet(ctx, key, &wrong);
     if (wrong) return;
     if (zs == nullptr) continue;
     ctx.rb.ArrayHeader(2);
-    ctx.rb.Bulk(args[i]);
-    return PopAndReply(ctx, args[i], zs, count == -1 ? 1 : static_cast<size_t>(count), max, true);
+    ctx.rb.Bulk(key);
+    return PopAndReply(ctx, key, zs, parsed->count, parsed->second, true);
   }
   ctx.rb.NullArray();
 }
