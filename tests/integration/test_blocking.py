@@ -131,42 +131,40 @@ def test_blocking_in_multi_does_not_block(server_port):
     assert c.call("EXEC") == b"*2\r\n*-1\r\n$-1\r\n"
 
 
-def test_concurrent_waiters_get_each_element_once(server_port):
-    """Waiters on several keys (on both I/O threads) and two pushers: every pushed element ends up
-    with exactly one waiter or still in its list."""
-    keys = ["c1", "c2", "c3"]
-    per_pusher = 150
+def assert_each_pushed_element_popped_once(port, keys, per_pusher, pop, push, size_cmd, range_cmd):
+    """Six waiters (on both I/O threads) loop pop(client, waiter_index) -> popped elements, while
+    two clients push per_pusher elements each (push(client, key, i, element)): every element ends
+    up with exactly one waiter or still in its key, read back with size_cmd / range_cmd."""
     got = []
     lock = threading.Lock()
     stop = threading.Event()
 
-    def waiter():
-        c = Client(server_port)
+    def waiter(index):
+        c = Client(port)
         deadline = time.monotonic() + 20
         while not stop.is_set() and time.monotonic() < deadline:
-            reply = c.call("BLPOP", *keys, "0.2")
-            if reply != b"*-1\r\n":
-                with lock:
-                    got.append(reply.split(b"\r\n")[4])
+            popped = pop(c, index)
+            with lock:
+                got.extend(popped)
         c.close()
 
     def pusher(tag):
-        c = Client(server_port)
+        c = Client(port)
         for i in range(per_pusher):
-            c.call("RPUSH", keys[i % len(keys)], f"{tag}{i}")
+            push(c, keys[i % len(keys)], i, f"{tag}{i}")
         c.close()
 
-    waiters = [threading.Thread(target=waiter) for _ in range(6)]
+    waiters = [threading.Thread(target=waiter, args=(i,)) for i in range(6)]
     pushers = [threading.Thread(target=pusher, args=(tag,)) for tag in "ab"]
     for t in waiters + pushers:
         t.start()
     for t in pushers:
         t.join(timeout=20)
     # Let the waiters drain what is left, then stop them.
-    check = Client(server_port)
+    check = Client(port)
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
-        if all(check.call("LLEN", k) == b":0\r\n" for k in keys):
+        if all(check.call(size_cmd, k) == b":0\r\n" for k in keys):
             break
         time.sleep(0.05)
     stop.set()
@@ -174,11 +172,25 @@ def test_concurrent_waiters_get_each_element_once(server_port):
         t.join(timeout=10)
     left = []
     for k in keys:
-        reply = check.call("LRANGE", k, "0", "-1")
+        reply = check.call(range_cmd, k, "0", "-1")
         left += reply.split(b"\r\n")[2::2]
     left = [x for x in left if x]
     pushed = sorted(f"{tag}{i}".encode() for tag in "ab" for i in range(per_pusher))
     assert sorted(got + left) == pushed
+
+
+def test_concurrent_waiters_get_each_element_once(server_port):
+    """BLPOP waiters on several keys and two RPUSH clients."""
+    keys = ["c1", "c2", "c3"]
+
+    def pop(c, _index):
+        reply = c.call("BLPOP", *keys, "0.2")
+        return [] if reply == b"*-1\r\n" else [reply.split(b"\r\n")[4]]
+
+    def push(c, key, _i, element):
+        c.call("RPUSH", key, element)
+
+    assert_each_pushed_element_popped_once(server_port, keys, 150, pop, push, "LLEN", "LRANGE")
 
 
 # ---- Sorted-set and *MPOP blocking pops, CLIENT UNBLOCK: kv-server and redis-server side by side --
@@ -328,56 +340,22 @@ def test_info_counts_blocked_clients_and_subscriptions(both_ports):
 
 
 def test_concurrent_zset_waiters_get_each_member_once(server_port):
-    """BZPOPMIN/BZMPOP waiters on several keys (on both I/O threads) and two ZADD clients: every
-    added member ends up with exactly one waiter or still in its sorted set."""
+    """BZPOPMIN/BZMPOP waiters on several keys and two ZADD clients."""
     keys = ["zc1", "zc2", "zc3"]
-    per_pusher = 120
-    got = []
-    lock = threading.Lock()
-    stop = threading.Event()
 
-    def waiter(use_mpop):
-        c = Client(server_port)
-        deadline = time.monotonic() + 20
-        while not stop.is_set() and time.monotonic() < deadline:
-            if use_mpop:
-                reply = c.call("BZMPOP", "0.2", str(len(keys)), *keys, "MIN", "COUNT", "2")
-            else:
-                reply = c.call("BZPOPMIN", *keys, "0.2")
-            if reply == b"*-1\r\n":
-                continue
-            parts = reply.split(b"\r\n")
-            # BZPOPMIN: *3 $k key $m member $s score; BZMPOP: *2 $k key *n (*2 $m member $s score)*n
-            members = parts[6::5][:int(parts[3][1:])] if use_mpop else parts[4:5]
-            with lock:
-                got.extend(members)
-        c.close()
+    def pop(c, index):
+        use_mpop = index % 2 == 0
+        if use_mpop:
+            reply = c.call("BZMPOP", "0.2", str(len(keys)), *keys, "MIN", "COUNT", "2")
+        else:
+            reply = c.call("BZPOPMIN", *keys, "0.2")
+        if reply == b"*-1\r\n":
+            return []
+        parts = reply.split(b"\r\n")
+        # BZPOPMIN: *3 $k key $m member $s score; BZMPOP: *2 $k key *n (*2 $m member $s score)*n
+        return parts[6::5][:int(parts[3][1:])] if use_mpop else parts[4:5]
 
-    def pusher(tag):
-        c = Client(server_port)
-        for i in range(per_pusher):
-            c.call("ZADD", keys[i % len(keys)], str(i), f"{tag}{i}")
-        c.close()
+    def push(c, key, i, element):
+        c.call("ZADD", key, str(i), element)
 
-    waiters = [threading.Thread(target=waiter, args=(i % 2 == 0,)) for i in range(6)]
-    pushers = [threading.Thread(target=pusher, args=(tag,)) for tag in "ab"]
-    for t in waiters + pushers:
-        t.start()
-    for t in pushers:
-        t.join(timeout=20)
-    check = Client(server_port)
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        if all(check.call("ZCARD", k) == b":0\r\n" for k in keys):
-            break
-        time.sleep(0.05)
-    stop.set()
-    for t in waiters:
-        t.join(timeout=10)
-    left = []
-    for k in keys:
-        reply = check.call("ZRANGE", k, "0", "-1")
-        left += reply.split(b"\r\n")[2::2]
-    left = [x for x in left if x]
-    pushed = sorted(f"{tag}{i}".encode() for tag in "ab" for i in range(per_pusher))
-    assert sorted(got + left) == pushed
+    assert_each_pushed_element_popped_once(server_port, keys, 120, pop, push, "ZCARD", "ZRANGE")
