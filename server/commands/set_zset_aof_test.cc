@@ -4,24 +4,11 @@
 #include <string>
 #include <vector>
 
+#include "server/commands/log_capture_test_util.h"
 #include "server/commands/test_util.h"
 
 namespace kv {
 namespace {
-
-class RecordingLog final : public WriteLog {
- public:
-  uint64_t Append(int /*db*/, ArgList argv) override {
-    std::string line;
-    for (std::string_view a : argv) line += (line.empty() ? "" : " ") + std::string(a);
-    records.push_back(line);
-    return records.size();
-  }
-  std::optional<std::string> WriteError() const override { return std::nullopt; }
-  bool ReadyToReply(uint64_t, std::function<void()>) override { return true; }
-
-  std::vector<std::string> records;
-};
 
 class SetZSetAofTest : public test::CommandTest {
  protected:
@@ -35,7 +22,7 @@ class SetZSetAofTest : public test::CommandTest {
     return log_.records;
   }
 
-  RecordingLog log_;
+  test::CapturingWriteLog log_;
   using V = std::vector<std::string>;
 };
 

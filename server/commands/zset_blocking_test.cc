@@ -6,27 +6,13 @@
 #include <vector>
 
 #include "server/commands/blocking_test_util.h"
-#include "server/commands/write_log.h"
+#include "server/commands/log_capture_test_util.h"
 #include "server/resp/errors.h"
 
 namespace kv {
 namespace {
 
 using test::Waiter;
-
-class RecordingLog final : public WriteLog {
- public:
-  uint64_t Append(int /*db*/, ArgList argv) override {
-    std::string line;
-    for (std::string_view a : argv) line += (line.empty() ? "" : " ") + std::string(a);
-    records.push_back(line);
-    return records.size();
-  }
-  std::optional<std::string> WriteError() const override { return std::nullopt; }
-  bool ReadyToReply(uint64_t, std::function<void()>) override { return true; }
-
-  std::vector<std::string> records;
-};
 
 class ZSetBlockingTest : public test::BlockingTest {
  protected:
@@ -45,7 +31,7 @@ class ZSetBlockingTest : public test::BlockingTest {
     return info.substr(at + field.size() + 1, end - at - field.size() - 1);
   }
 
-  RecordingLog log_;
+  test::CapturingWriteLog log_;
   using V = std::vector<std::string>;
 };
 
@@ -68,7 +54,7 @@ TEST_F(ZSetBlockingTest, BZPopImmediateAndErrors) {
   // No channel (as during AOF loading) or inside EXEC: a null array, as on timeout.
   EXPECT_EQ(Run({"bzpopmin", "z", "0"}), "*-1\r\n");
   Waiter w;
-  w.client.deny_blocking = true;
+  w.client.in_exec = true;
   EXPECT_EQ(RunAs(w, {"bzpopmax", "z", "0"}), "*-1\r\n");
   EXPECT_EQ(RunAs(w, {"bzmpop", "0", "1", "z", "min"}), "*-1\r\n");
   EXPECT_EQ(RunAs(w, {"blmpop", "0", "1", "l", "left"}), "*-1\r\n");
