@@ -92,10 +92,7 @@ void Connection::DrainPosted() {
     fn(client_, rb_);
   }
   draining_.clear();
-  if (closed_ || OverOutputLimit()) return;
-  if (!client_.blocked) ProcessInput();
-  Flush();
-  if (!reading_ && !closing_) DoRead();
+  ResumeAfterPosted();
 }
 
 void Connection::PostAfter(std::chrono::milliseconds delay, PostedFn fn) {
@@ -111,7 +108,11 @@ void Connection::PostAfter(std::chrono::milliseconds delay, PostedFn fn) {
 void Connection::RunPosted(const PostedFn& fn) {
   if (closed_) return;
   fn(client_, rb_);
-  if (OverOutputLimit()) return;
+  ResumeAfterPosted();
+}
+
+void Connection::ResumeAfterPosted() {
+  if (closed_ || OverOutputLimit()) return;
   if (!client_.blocked) ProcessInput();
   Flush();
   if (!reading_ && !closing_) DoRead();

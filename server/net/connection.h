@@ -52,6 +52,9 @@ class Connection final : public ClientChannel, public std::enable_shared_from_th
   void RunPosted(const PostedFn& fn);
   // Runs every function Post() queued since the last drain, then resumes input and output once.
   void DrainPosted();
+  // After posted work ran: closes a subscriber over its output limit, else runs the input held
+  // back, writes, and reads again.
+  void ResumeAfterPosted();
   // A subscriber whose pending output exceeds client-output-buffer-limit-pubsub is closed at once
   // (returns true): a slow reader must not make us buffer messages without bound.
   bool OverOutputLimit();
