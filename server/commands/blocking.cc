@@ -325,7 +325,7 @@ std::optional<int64_t> ParseBlockTimeoutOrReply(CommandContext& ctx, std::string
 
 void BlockOrNull(CommandContext& ctx, ArgList keys, BlockingRegistry::Action action,
                  int64_t timeout_ms, bool null_bulk) {
-  if (ctx.client.deny_blocking || ctx.server.blocking == nullptr || ctx.client.channel.expired()) {
+  if (ctx.client.in_exec || ctx.server.blocking == nullptr || ctx.client.channel.expired()) {
     return null_bulk ? ctx.rb.NullBulk() : ctx.rb.NullArray();
   }
   ctx.server.blocking->Block(ctx, keys, std::move(action), timeout_ms);

@@ -54,10 +54,8 @@ struct ClientState {
   bool close_after_reply = false;  // QUIT, protocol error, CLIENT KILL of self
   // The client is waiting (BLPOP...): the connection stops executing its input until unblocked.
   bool blocked = false;
-  // Blocking commands answer as on timeout instead of blocking (Redis's CLIENT_DENY_BLOCKING):
-  // set while EXEC runs its queue.
-  bool deny_blocking = false;
-  // EXEC is running this client's queue (BGREWRITEAOF then answers "scheduled", as Redis).
+  // EXEC is running this client's queue: blocking commands answer as on timeout instead of
+  // blocking (Redis's CLIENT_DENY_BLOCKING) and BGREWRITEAOF answers "scheduled", as Redis.
   bool in_exec = false;
   // Sequence number of this client's newest AOF record; with appendfsync always the connection
   // holds its replies until the AOF is durable up to here.

@@ -23,7 +23,7 @@ TEST_F(ListBlockingTest, ImmediateAndErrors) {
   EXPECT_EQ(Run({"blpop", "l", "0"}), "*-1\r\n");
   EXPECT_EQ(Run({"blmove", "l", "d", "left", "left", "0"}), kNil);
   Waiter w;
-  w.client.deny_blocking = true;
+  w.client.in_exec = true;
   EXPECT_EQ(RunAs(w, {"brpoplpush", "l", "d", "0"}), kNil);
   EXPECT_EQ(RunAs(w, {"brpop", "l", "0"}), "*-1\r\n");
   EXPECT_FALSE(w.client.blocked);

@@ -55,8 +55,6 @@ void CmdExec(CommandContext& ctx, ArgList) {
   WriteLog* log = ctx.server.write_log.load(std::memory_order_acquire);
   bool logged_multi = false;
   // Blocking commands answer as on timeout inside a transaction, as Redis's CLIENT_MULTI does.
-  const bool deny_blocking = client.deny_blocking;
-  client.deny_blocking = true;
   client.in_exec = true;
   ctx.rb.ArrayHeader(queue.size());
   std::vector<std::string_view> argv;
@@ -69,7 +67,6 @@ void CmdExec(CommandContext& ctx, ArgList) {
     }
     ctx.dispatcher->ExecuteLocked(*cmd.spec, client, argv, ctx.rb);
   }
-  client.deny_blocking = deny_blocking;
   client.in_exec = false;
   if (logged_multi) {
     const std::string_view exec_argv[] = {"exec"};
