@@ -7,6 +7,7 @@
 #        ONLY_REWRITE=1 skips the throughput table; REPEAT=N keeps the best of N runs per cell,
 #        alternating the two servers, which tames the noise of a shared 2-core machine)
 set -euo pipefail
+source "$(dirname "$0")/common.sh"  # free_port
 
 BUILD_DIR=${1:?usage: bench/aof.sh BUILD_DIR [REQUESTS]}
 REQUESTS=${2:-200000}
@@ -24,9 +25,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() {
-  /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
 
 wait_ready() {  # port
   for _ in $(seq 1 200); do
