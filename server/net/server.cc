@@ -7,6 +7,7 @@
 #include <future>
 
 #include "server/base/clock.h"
+#include "server/base/thread_name.h"
 #include "server/commands/server_info.h"
 #include "server/net/connection.h"
 #include "server/resp/errors.h"
@@ -41,9 +42,10 @@ std::optional<std::string> Server::Listen(const std::string& bind, int port) {
 void Server::Start() {
   Accept();
   ScheduleCron();
-  for (auto& t : threads_) {
-    IoThread* io = t.get();
-    io->thread = std::thread([io] {
+  for (size_t i = 0; i < threads_.size(); ++i) {
+    IoThread* io = threads_[i].get();
+    io->thread = std::thread([io, i] {
+      SetThreadName("kv-io-" + std::to_string(i));
       auto guard = boost::asio::make_work_guard(io->ctx);
       io->ctx.run();
     });
