@@ -12,11 +12,14 @@
 #include "server/aof/aof_loader.h"
 #include "server/aof/file_util.h"
 #include "server/base/clock.h"
+#include "server/base/thread_name.h"
 
 namespace kv {
 namespace {
 
-constexpr int64_t kBatchGatherMs = 1;           // everysec/no: how long a write batch gathers
+constexpr int64_t kBatchGatherMs = 1;  // everysec/no: how long a write batch gathers
+// appendfsync always: the longest an fsync waits for the clients the previous one released.
+constexpr std::chrono::microseconds kMaxGather{2000};
 constexpr int64_t kTickMs = 100;              // writer wake-up for timers (everysec, cron, retry)
 constexpr int64_t kRetryAfterErrorMs = 1000;  // as Redis retries a failed AOF write every second
 // Bytes written since the last fsync kept in memory so a failed fsync can be repaired; beyond
@@ -51,7 +54,12 @@ int64_t Aof::CurrentSize() const {
 // ---- Start-up -------------------------------------------------------------------------------
 
 std::optional<std::string> Aof::Start() {
-  auto start_writer = [this] { writer_ = std::thread([this] { WriterLoop(); }); };
+  auto start_writer = [this] {
+    writer_ = std::thread([this] {
+      SetThreadName("kv-aof-writer");
+      WriterLoop();
+    });
+  };
   if (!server_.config.GetBool("appendonly")) {
     start_writer();
     return std::nullopt;
@@ -215,8 +223,8 @@ Aof::Chunk& Aof::TailChunk() {
 uint64_t Aof::Append(int db, ArgList argv) {
   std::lock_guard lk(mu_);
   // Wake the writer for the first record of a batch only: waking it per command costs a thread
-  // switch per write, which on 2 cores halves -P 1 throughput. Under always the net layer wakes it
-  // with RequestSync once a round of clients is done, so they all share one fsync.
+  // switch per write, which on 2 cores halves -P 1 throughput. Under always the held replies wake
+  // it (ReadyToReply), so the clients share one fsync.
   const bool wake =
       chunks_.empty() && fsync_policy_.load(std::memory_order_relaxed) != Fsync::kAlways;
   Chunk& c = TailChunk();
@@ -243,13 +251,13 @@ bool Aof::ReadyToReply(uint64_t seq, std::function<void()> on_durable) {
   std::lock_guard lk(mu_);
   if (synced_seq_.load(std::memory_order_acquire) >= seq) return true;
   durable_waiters_.push_back({seq, std::move(on_durable)});
+  if (writer_waiting_ && DurableBatchDue(std::chrono::steady_clock::now())) cv_.notify_one();
   return false;
 }
 
-void Aof::RequestSync() {
-  std::lock_guard lk(mu_);
-  sync_kicked_ = true;
-  if (writer_waiting_) cv_.notify_one();
+bool Aof::DurableBatchDue(std::chrono::steady_clock::time_point now) const {
+  return !durable_waiters_.empty() &&
+         (durable_waiters_.size() >= gather_.clients || now >= gather_.until);
 }
 
 void Aof::BeforeWriteLocked(size_t shard) {
@@ -366,6 +374,7 @@ bool Aof::SyncFile() {
     return true;
   }
   if (needs_repair_ && !RepairUnsynced()) return false;
+  sync_started_ = std::chrono::steady_clock::now();
   if (file_size_ != synced_size_ && ::fdatasync(fd_) != 0) {
     SetWriteError(errno, "fsync");
     needs_repair_ = true;
@@ -403,10 +412,38 @@ bool Aof::RepairUnsynced() {
   return true;
 }
 
-void Aof::ReleaseDurable() {
+void Aof::WaitForBatch(std::unique_lock<std::mutex>& lk) {
+  const auto tick_end = std::chrono::steady_clock::now() + std::chrono::milliseconds(kTickMs);
+  while (!stop_writer_ && !fsync_requested_) {
+    auto wake_at = tick_end;
+    if (fsync_policy_.load(std::memory_order_relaxed) == Fsync::kAlways) {
+      const auto now = std::chrono::steady_clock::now();
+      if (DurableBatchDue(now)) return;
+      // The gathering deadline needs no notify: ReadyToReply only wakes us when the batch is due.
+      if (now < gather_.until) wake_at = std::min(wake_at, gather_.until);
+    } else if (!chunks_.empty()) {
+      return;
+    }
+    if (cv_.wait_until(lk, wake_at) == std::cv_status::timeout && wake_at == tick_end) return;
+  }
+}
+
+void Aof::ReleaseDurable(uint64_t synced_before) {
   std::vector<DurableWaiter> ready;
   {
     std::lock_guard lk(mu_);
+    if (synced_seq_.load() != synced_before) {
+      // Group commit with closed-loop clients: those released now come back within a reply's
+      // round trip. Starting the next fsync at once would leave them to the one after, and the
+      // clients would settle into two groups taking turns, each fsync serving half of them (twice
+      // the fsyncs of Redis, whose single thread cannot start the next fsync early). So the next
+      // fsync waits for every client active in this one (released now or already waiting again),
+      // for no longer than this fsync took.
+      auto now = std::chrono::steady_clock::now();
+      gather_.clients = durable_waiters_.size();
+      gather_.until =
+          now + std::min<std::chrono::steady_clock::duration>(now - sync_started_, kMaxGather);
+    }
     if (durable_waiters_.empty()) return;
     uint64_t synced = synced_seq_.load();
     bool all = fd_ < 0 && state_ == State::kOff;  // appendonly switched off: nothing to wait for
@@ -450,14 +487,7 @@ void Aof::WriterLoop() {
     {
       std::unique_lock lk(mu_);
       writer_waiting_ = true;
-      // Under always a batch is taken when the net layer says a round of clients is done
-      // (RequestSync), not at its first record, so the round shares one fsync.
-      cv_.wait_for(lk, std::chrono::milliseconds(kTickMs), [this] {
-        if (stop_writer_ || fsync_requested_) return true;
-        if (fsync_policy_.load(std::memory_order_relaxed) == Fsync::kAlways) return sync_kicked_;
-        return !chunks_.empty();
-      });
-      sync_kicked_ = false;
+      WaitForBatch(lk);
       if (fsync_policy_.load(std::memory_order_relaxed) != Fsync::kAlways && !chunks_.empty()) {
         // everysec/no: let a batch gather for a moment (the lock is released meanwhile), so one
         // write(2) carries many commands. No reply waits for this.
@@ -473,6 +503,7 @@ void Aof::WriterLoop() {
       want_durable = !durable_waiters_.empty();
     }
     const int64_t now = UnixMillis();
+    const uint64_t synced_before = synced_seq_.load();
     const bool retry_due = !write_failed_.load() || now >= retry_at_ms_ || stop;
     if (retry_due) {
       bool ok = true;
@@ -496,7 +527,7 @@ void Aof::WriterLoop() {
         retry_at_ms_ = now + kRetryAfterErrorMs;
       }
     }
-    ReleaseDurable();
+    ReleaseDurable(synced_before);
     ServeFsyncWaiters(now, stop);
     if (stop) break;
     if (now - last_cron_ms >= kTickMs) {
@@ -587,7 +618,10 @@ std::optional<std::string> Aof::StartRewrite(RewriteTrigger trigger) {
   rewrite_in_progress_ = true;
   rewrite_abort_ = false;
   rewrite_started_ms_ = UnixMillis();
-  rewriter_ = std::thread([this, mode] { RewriteMain(mode); });
+  rewriter_ = std::thread([this, mode] {
+    SetThreadName("kv-aof-rewrite");
+    RewriteMain(mode);
+  });
   return std::nullopt;
 }
 

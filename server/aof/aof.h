@@ -34,6 +34,7 @@
 // stay held until that succeeds; nothing is acknowledged that is not on disk.
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
@@ -70,7 +71,6 @@ class Aof final : public WriteLog, public AofControl {
   uint64_t Append(int db, ArgList argv) override;
   std::optional<std::string> WriteError() const override;
   bool ReadyToReply(uint64_t seq, std::function<void()> on_durable) override;
-  void RequestSync() override;
   void BeforeWriteLocked(size_t shard) override;
 
   // AofControl.
@@ -119,7 +119,15 @@ class Aof final : public WriteLog, public AofControl {
   bool RepairUnsynced();
   void SetWriteError(int err, const char* what);
   void ClearWriteError();
-  void ReleaseDurable();
+  // Waits (mu_ held) until the writer should take the queued records: at once for everysec/no,
+  // when DurableBatchDue for always, or at the timer tick.
+  void WaitForBatch(std::unique_lock<std::mutex>& lk);
+  // appendfsync always (mu_ held): the replies held for durability should get their fsync now
+  // (see ReleaseDurable for why it waits for more of them).
+  bool DurableBatchDue(std::chrono::steady_clock::time_point now) const;
+  // Runs the callbacks of the replies the last fsync made durable; `synced_before` tells whether
+  // this round fsynced.
+  void ReleaseDurable(uint64_t synced_before);
   void ServeFsyncWaiters(int64_t now_ms, bool force_all);
   void Cron(int64_t now_ms);
 
@@ -149,9 +157,14 @@ class Aof final : public WriteLog, public AofControl {
   int last_db_ = -1;  // database of the last queued record in the current file
   bool writer_waiting_ = false;
   bool fsync_requested_ = false;
-  bool sync_kicked_ = false;  // RequestSync since the writer last took a batch
   bool stop_writer_ = false;
   std::vector<DurableWaiter> durable_waiters_;
+  // appendfsync always: the next fsync waits, until `until`, for `clients` durable waiters.
+  struct Gather {
+    size_t clients = 0;
+    std::chrono::steady_clock::time_point until;
+  };
+  Gather gather_;
   std::vector<FsyncWaiter> fsync_waiters_;
   std::atomic<uint64_t> written_seq_{0};
   std::atomic<uint64_t> synced_seq_{0};
@@ -165,6 +178,7 @@ class Aof final : public WriteLog, public AofControl {
   bool unsynced_complete_ = true;
   bool needs_repair_ = false;  // an fsync failed: rewrite the unsynced bytes before trusting it
   int64_t last_fsync_ms_ = 0;
+  std::chrono::steady_clock::time_point sync_started_;
   int64_t retry_at_ms_ = 0;
   std::thread writer_;
 

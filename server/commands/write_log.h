@@ -25,14 +25,9 @@ class WriteLog {
   virtual std::optional<std::string> WriteError() const = 0;
   // True when record `seq` is as durable as the fsync policy requires before its reply may leave
   // (always: fsynced; everysec/no: handed to the writer, which Append already did). Otherwise
-  // returns false and later calls `on_durable` once, from the writer's thread. Holding a reply
-  // does not start an fsync by itself: call RequestSync() once the replies of this round are held.
+  // returns false and later calls `on_durable` once, from the writer's thread. Under always the
+  // held replies are what starts an fsync: the log decides when enough clients wait (group commit).
   virtual bool ReadyToReply(uint64_t seq, std::function<void()> on_durable) = 0;
-  // Starts writing and fsyncing what was appended so far, for the replies ReadyToReply holds. The
-  // net layer calls it once per event-loop round, after every ready client ran its commands, so
-  // the clients of a round share one fsync (Redis fsyncs once per round in beforeSleep). Without
-  // a call, the writer's own tick gets there later.
-  virtual void RequestSync() {}
 
   // An AOF rewrite captures the keyspace as it was at one instant (its cut) without stopping
   // writers: while capturing() is true, the dispatcher calls BeforeWriteLocked(i) for every shard

@@ -5,7 +5,6 @@
 // (ClientChannel), which hop onto that thread.
 
 #include <boost/asio/ip/tcp.hpp>
-
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -39,13 +38,21 @@ class Connection final : public ClientChannel, public std::enable_shared_from_th
                  std::function<void(ClientState&, resp::ReplyBuilder&)> fn) override;
   void Close() override;
 
+  // appendfsync always: the AOF made this connection's writes up to `seq` durable; sends the
+  // replies held for them and resumes the input held back meanwhile.
+  void OnDurable(uint64_t seq);
+
  private:
+  // Reads and executes until the socket is empty (or reading must pause), then waits for input.
   void DoRead();
-  void OnRead(boost::system::error_code ec, size_t n);
+  void OnReadable(boost::system::error_code ec);
+  // Makes room in in_ for the next read; false (and closes) past the query buffer limit.
+  bool MakeReadRoom();
   // Parses and executes whatever whole commands the input buffer holds.
   void ProcessInput();
   void Flush();
   void OnWritten(boost::system::error_code ec, size_t n);
+  static void ReleaseOutput(std::string& buf);
   void CloseNow();
   using PostedFn = std::function<void(ClientState&, resp::ReplyBuilder&)>;
   // Runs a posted function on this thread, then resumes input and output.
@@ -68,15 +75,18 @@ class Connection final : public ClientChannel, public std::enable_shared_from_th
   ClientState client_;
   resp::Parser parser_;
 
-  std::string in_;          // received bytes; [in_start_, in_.size()) not yet parsed
+  std::string in_;  // received bytes; [in_start_, in_.size()) not yet parsed
   size_t in_start_ = 0;
-  size_t in_filled_ = 0;    // bytes of in_ holding data (in_ is sized as the read buffer)
-  std::string out_;         // replies produced since the last write started
-  std::string writing_;     // replies being written
+  size_t in_filled_ = 0;  // bytes of in_ holding data (in_ is sized as the read buffer)
+  std::string out_;       // replies produced since the last write started
+  std::string writing_;   // replies being written
   resp::ReplyBuilder rb_{&out_};
-  bool reading_ = false;
+  bool reading_ = false;  // waiting for the socket to become readable
+  // The last read left the socket empty, and no epoll_wait ran since without a wait pending on
+  // it: waiting for readiness cannot miss input (see DoRead).
+  bool socket_drained_ = false;
   bool writing_in_flight_ = false;
-  bool closing_ = false;    // finish writing, then close
+  bool closing_ = false;  // finish writing, then close
   bool closed_ = false;
   bool registered_ = false;
   // appendfsync always: replies wait until the AOF has fsynced this client's last write; input is
@@ -88,8 +98,8 @@ class Connection final : public ClientChannel, public std::enable_shared_from_th
   // PUBLISH to many subscribers, or a pipeline of them, costs each subscriber one hop onto its
   // thread and one write per batch instead of one per message.
   std::mutex posted_mu_;
-  std::vector<PostedFn> posted_;  // guarded by posted_mu_
-  bool drain_scheduled_ = false;  // guarded by posted_mu_
+  std::vector<PostedFn> posted_;    // guarded by posted_mu_
+  bool drain_scheduled_ = false;    // guarded by posted_mu_
   std::vector<PostedFn> draining_;  // this thread only; keeps its capacity between drains
 };
 

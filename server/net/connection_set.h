@@ -1,11 +1,14 @@
 #pragma once
 
 // The live connections of one I/O thread, so shutdown can reach them, and the little state they
-// share on that thread. Touched only on that thread.
+// share on that thread. Touched only on that thread, except PostDurable.
 
 #include <absl/container/flat_hash_set.h>
 
+#include <boost/asio/io_context.hpp>
+#include <cstdint>
 #include <memory>
+#include <mutex>
 #include <utility>
 #include <vector>
 
@@ -15,6 +18,8 @@ class Connection;
 
 class ConnectionSet {
  public:
+  explicit ConnectionSet(boost::asio::io_context::executor_type executor) : executor_(executor) {}
+
   void Add(const std::shared_ptr<Connection>& c) { conns_.insert(c.get()); }
   void Remove(Connection* c) { conns_.erase(c); }
   template <typename Fn>
@@ -25,14 +30,21 @@ class ConnectionSet {
   }
   size_t size() const { return conns_.size(); }
 
-  // appendfsync always: the first connection of an event-loop round that holds a reply schedules
-  // one AOF sync for the whole round. True when the caller must schedule it.
-  bool StartSyncRound() { return !std::exchange(sync_round_pending_, true); }
-  void EndSyncRound() { sync_round_pending_ = false; }
+  // From the AOF writer thread: `conn`'s replies up to write `seq` are durable. The connections
+  // one fsync releases share one hop onto this thread instead of one each (each hop is a handler
+  // and, as asio interleaves them with the reactor, often one more epoll_wait).
+  void PostDurable(std::shared_ptr<Connection> conn, uint64_t seq);
 
  private:
+  using DurableList = std::vector<std::pair<std::shared_ptr<Connection>, uint64_t>>;
+  void DrainDurable();
+
   absl::flat_hash_set<Connection*> conns_;
-  bool sync_round_pending_ = false;
+  boost::asio::io_context::executor_type executor_;
+  std::mutex durable_mu_;
+  DurableList durable_;                   // guarded by durable_mu_
+  bool durable_drain_scheduled_ = false;  // guarded by durable_mu_
+  DurableList durable_draining_;          // this thread only; keeps its capacity
 };
 
 }  // namespace kv::net

@@ -55,29 +55,29 @@ void Server::Start() {
 void Server::Accept() {
   IoThread& target = *threads_[next_thread_];
   next_thread_ = (next_thread_ + 1) % threads_.size();
-  acceptor_->async_accept(target.ctx, [this, &target](boost::system::error_code ec,
-                                                        tcp::socket socket) {
-    if (ec) {
-      if (ec != boost::asio::error::operation_aborted) {
-        spdlog::warn("accept failed: {}", ec.message());
+  acceptor_->async_accept(
+      target.ctx, [this, &target](boost::system::error_code ec, tcp::socket socket) {
+        if (ec) {
+          if (ec != boost::asio::error::operation_aborted) {
+            spdlog::warn("accept failed: {}", ec.message());
+            Accept();
+          }
+          return;
+        }
+        ServerState& server = dispatcher_.server();
+        server.stats.connections_received.fetch_add(1, std::memory_order_relaxed);
+        boost::asio::post(target.ctx, [this, &target, socket = std::move(socket)]() mutable {
+          auto conn = std::make_shared<Connection>(std::move(socket), dispatcher_, target.conns);
+          ServerState& server = dispatcher_.server();
+          if (static_cast<int64_t>(server.clients.size()) >= server.config.maxclients()) {
+            server.stats.rejected_connections.fetch_add(1, std::memory_order_relaxed);
+            conn->Reject(resp::kMaxClientsErr);
+            return;
+          }
+          conn->Start();
+        });
         Accept();
-      }
-      return;
-    }
-    ServerState& server = dispatcher_.server();
-    server.stats.connections_received.fetch_add(1, std::memory_order_relaxed);
-    boost::asio::post(target.ctx, [this, &target, socket = std::move(socket)]() mutable {
-      auto conn = std::make_shared<Connection>(std::move(socket), dispatcher_, target.conns);
-      ServerState& server = dispatcher_.server();
-      if (static_cast<int64_t>(server.clients.size()) >= server.config.maxclients()) {
-        server.stats.rejected_connections.fetch_add(1, std::memory_order_relaxed);
-        conn->Reject(resp::kMaxClientsErr);
-        return;
-      }
-      conn->Start();
-    });
-    Accept();
-  });
+      });
 }
 
 void Server::ScheduleCron() {

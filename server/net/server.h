@@ -6,7 +6,6 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
-
 #include <memory>
 #include <optional>
 #include <string>
@@ -35,7 +34,7 @@ class Server {
  private:
   struct IoThread {
     boost::asio::io_context ctx{1};
-    ConnectionSet conns;
+    ConnectionSet conns{ctx.get_executor()};
     std::thread thread;
   };
 
