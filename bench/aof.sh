@@ -4,8 +4,10 @@
 # time and peak extra RSS of an AOF rewrite of 1M keys.
 #
 # Usage: bench/aof.sh BUILD_DIR [REQUESTS]   (REQUESTS default 200000; KEYS=1000000 for the rewrite;
-#        ONLY_REWRITE=1 skips the throughput table; REPEAT=N keeps the best of N runs per cell,
-#        alternating the two servers, which tames the noise of a shared 2-core machine)
+#        ONLY_REWRITE=1 skips the throughput table; REPEAT=N runs each cell N times, alternating
+#        the two servers, and reports median and best, which tames the noise of a shared 2-core
+#        machine;
+#        MODES="always" and PIPELINES="1" narrow the table, SKIP_REWRITE=1 skips the rewrite)
 set -euo pipefail
 source "$(dirname "$0")/common.sh"  # free_port
 
@@ -72,28 +74,35 @@ rps() {
 }
 
 if [[ -z ${ONLY_REWRITE:-} ]]; then
-echo "== SET throughput (redis-benchmark -t set -c 50 -n $REQUESTS -r 100000, best of $REPEAT), requests/s"
-echo "   (cpu us/req: the server's user+system CPU time per request, lowest of the runs)"
-printf "%-10s %-4s %12s %12s %8s %12s %12s\n" appendfsync P kv-server redis-server kv/redis \
-  "kv cpu us" "redis cpu us"
-for mode in off everysec always; do
-  for p in 1 16; do
-    kv=0 rd=0 kv_cpu=999999 rd_cpu=999999
+median() { tr ' ' '\n' | grep . | sort -n | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
+best() { tr ' ' '\n' | grep . | sort -n | tail -1; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
+
+echo "== SET throughput (redis-benchmark -t set -c 50 -n $REQUESTS -r 100000), requests/s,"
+echo "   median and best of $REPEAT runs, the two servers alternated"
+echo "   (cpu us/req: the server's user+system CPU time per request, median of the runs)"
+printf "%-10s %-3s %9s %9s %7s %9s %9s %7s %7s %7s\n" appendfsync P "kv med" "redis med" ratio \
+  "kv best" "rd best" ratio "kv cpu" "rd cpu"
+for mode in ${MODES:-off everysec always}; do
+  for p in ${PIPELINES:-1 16}; do
+    kv=() rd=() kv_cpu=() rd_cpu=()
     for run in $(seq 1 "$REPEAT"); do
       start kv "$mode" "$TMP/kv-$mode-$p-$run"; read -r r c < <(rps "$PORT" "$p"); stop "$PID"
-      ((r > kv)) && kv=$r
-      kv_cpu=$(awk -v a="$c" -v b="$kv_cpu" 'BEGIN { print (a < b ? a : b) }')
+      kv+=("$r") kv_cpu+=("$c")
       start redis "$mode" "$TMP/redis-$mode-$p-$run"; read -r r c < <(rps "$PORT" "$p"); stop "$PID"
-      ((r > rd)) && rd=$r
-      rd_cpu=$(awk -v a="$c" -v b="$rd_cpu" 'BEGIN { print (a < b ? a : b) }')
+      rd+=("$r") rd_cpu+=("$c")
       rm -rf "$TMP/kv-$mode-$p-$run" "$TMP/redis-$mode-$p-$run"
     done
-    printf "%-10s %-4s %12s %12s %8s %12s %12s\n" "$mode" "$p" "$kv" "$rd" \
-      "$(awk -v a="$kv" -v b="$rd" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')" \
-      "$kv_cpu" "$rd_cpu"
+    km=$(echo "${kv[*]}" | median) rm=$(echo "${rd[*]}" | median)
+    kb=$(echo "${kv[*]}" | best) rb=$(echo "${rd[*]}" | best)
+    printf "%-10s %-3s %9s %9s %7s %9s %9s %7s %7s %7s\n" "$mode" "$p" "$km" "$rm" "$(ratio "$km" "$rm")" \
+      "$kb" "$rb" "$(ratio "$kb" "$rb")" "$(echo "${kv_cpu[*]}" | median)" \
+      "$(echo "${rd_cpu[*]}" | median)"
   done
 done
 fi
+
+[[ -n ${SKIP_REWRITE:-} ]] && exit 0
 
 rss_kb() { awk '/VmRSS/ {v = $2} END {print v + 0}' "/proc/$1/status" 2>/dev/null || echo 0; }
 

@@ -17,8 +17,6 @@ constexpr size_t kInitialReadBuffer = 16 * 1024;
 // While a write is in flight, stop reading once this much output is queued behind it: a client
 // that does not read its replies must not make us buffer without bound.
 constexpr size_t kMaxQueuedOutput = 4 * 1024 * 1024;
-// Reads in a row for one connection before the others on its thread get a turn.
-constexpr int kMaxReadsPerTurn = 16;
 // Redis's client-query-buffer-limit: a client may not make us hold more unparsed input than this.
 constexpr size_t kMaxQueryBuffer = 1024ULL * 1024 * 1024 + 64 * 1024;
 
@@ -33,7 +31,7 @@ Connection::Connection(boost::asio::ip::tcp::socket socket, Dispatcher& dispatch
     : socket_(std::move(socket)), dispatcher_(dispatcher), owner_(owner) {
   boost::system::error_code ec;
   socket_.set_option(boost::asio::ip::tcp::no_delay(true), ec);
-  // Reads and writes are tried in place (DoRead, Flush) and must never block the thread.
+  // Replies are written in place (Flush), which must never block the thread.
   socket_.non_blocking(true, ec);
   auto remote = socket_.remote_endpoint(ec);
   if (!ec) client_.addr = Endpoint(remote);
@@ -141,54 +139,13 @@ void Connection::Close() {
 }
 
 void Connection::DoRead() {
-  // Reads here, on this thread, until the socket is empty, then waits for readiness. Waiting
-  // instead of asio's async_read_some saves a recv(2) per request: that one first tries a read
-  // that, after a request was just read whole, only returns EAGAIN.
-  for (int reads = 0; !reading_ && !closed_ && !closing_; ++reads) {
-    if (writing_in_flight_ && out_.size() > kMaxQueuedOutput) break;
-    if (!MakeReadRoom()) return;
-    if (socket_drained_) {
-      // Sound only because no epoll_wait ran since the read that emptied the socket (this thread
-      // runs the reactor, and not while we are in a handler): data that arrived since is still
-      // an edge waiting for the wait registered here.
-      reading_ = true;
-      socket_.async_wait(
-          boost::asio::socket_base::wait_read,
-          [self = shared_from_this()](boost::system::error_code ec) { self->OnReadable(ec); });
-      return;
-    }
-    if (reads == kMaxReadsPerTurn) {
-      // A client that keeps the socket full must not starve the others on this thread. (The
-      // socket is not drained, so the reactor running meanwhile loses no edge we rely on.)
-      reading_ = true;
-      boost::asio::post(socket_.get_executor(), [self = shared_from_this()] {
-        self->reading_ = false;
-        self->DoRead();
-      });
-      return;
-    }
-    boost::system::error_code ec;
-    const size_t room = in_.size() - in_filled_;
-    size_t n = socket_.read_some(boost::asio::buffer(in_.data() + in_filled_, room), ec);
-    if (ec == boost::asio::error::would_block || ec == boost::asio::error::try_again) {
-      socket_drained_ = true;
-      continue;
-    }
-    if (ec) {
-      // EOF or reset: nothing more to answer. Replies in flight are dropped with the socket.
-      CloseNow();
-      return;
-    }
-    socket_drained_ = n < room;
-    in_filled_ += n;
-    dispatcher_.server().stats.net_input_bytes.fetch_add(n, std::memory_order_relaxed);
-    client_.last_interaction_ms.store(UnixMillis(), std::memory_order_relaxed);
-    ProcessInput();
-    Flush();
-  }
-  // Not waiting for input: an epoll_wait may now see this socket's next edge with no one to
-  // take it, so the next DoRead must try a read first.
-  if (!reading_) socket_drained_ = false;
+  if (reading_ || closed_ || closing_) return;
+  if (writing_in_flight_ && out_.size() > kMaxQueuedOutput) return;
+  if (!MakeReadRoom()) return;
+  reading_ = true;
+  socket_.async_read_some(
+      boost::asio::buffer(in_.data() + in_filled_, in_.size() - in_filled_),
+      [self = shared_from_this()](boost::system::error_code ec, size_t n) { self->OnRead(ec, n); });
 }
 
 bool Connection::MakeReadRoom() {
@@ -205,13 +162,18 @@ bool Connection::MakeReadRoom() {
   return true;
 }
 
-void Connection::OnReadable(boost::system::error_code ec) {
+void Connection::OnRead(boost::system::error_code ec, size_t n) {
   reading_ = false;
-  socket_drained_ = false;
   if (ec) {
-    if (ec != boost::asio::error::operation_aborted) CloseNow();
+    // EOF or reset: nothing more to answer. Replies in flight are dropped with the socket.
+    CloseNow();
     return;
   }
+  in_filled_ += n;
+  dispatcher_.server().stats.net_input_bytes.fetch_add(n, std::memory_order_relaxed);
+  client_.last_interaction_ms.store(UnixMillis(), std::memory_order_relaxed);
+  ProcessInput();
+  Flush();
   DoRead();
 }
 

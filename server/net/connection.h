@@ -43,9 +43,8 @@ class Connection final : public ClientChannel, public std::enable_shared_from_th
   void OnDurable(uint64_t seq);
 
  private:
-  // Reads and executes until the socket is empty (or reading must pause), then waits for input.
   void DoRead();
-  void OnReadable(boost::system::error_code ec);
+  void OnRead(boost::system::error_code ec, size_t n);
   // Makes room in in_ for the next read; false (and closes) past the query buffer limit.
   bool MakeReadRoom();
   // Parses and executes whatever whole commands the input buffer holds.
@@ -81,10 +80,7 @@ class Connection final : public ClientChannel, public std::enable_shared_from_th
   std::string out_;       // replies produced since the last write started
   std::string writing_;   // replies being written
   resp::ReplyBuilder rb_{&out_};
-  bool reading_ = false;  // waiting for the socket to become readable
-  // The last read left the socket empty, and no epoll_wait ran since without a wait pending on
-  // it: waiting for readiness cannot miss input (see DoRead).
-  bool socket_drained_ = false;
+  bool reading_ = false;
   bool writing_in_flight_ = false;
   bool closing_ = false;  // finish writing, then close
   bool closed_ = false;

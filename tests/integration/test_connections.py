@@ -68,6 +68,27 @@ def test_large_values_and_slow_reader(server):
             assert c.read(timeout=30) == value
 
 
+def test_input_that_arrives_while_reading_is_paused(server):
+    # kv-server stops reading a client whose queued replies pass 4 MB while a write is in flight,
+    # and must pick up, once the client reads again, the input that arrived meanwhile (the
+    # readiness event for it came while nobody was waiting for one).
+    value = b"y" * (1 << 20)
+    with server.raw(timeout=60) as c:
+        assert c.cmd("SET", "bp:big", value) == b"OK"
+        assert c.cmd("SET", "bp:n", "0") == b"OK"
+        c.send(encode_command("GET", "bp:big") * 16)  # fills the socket, then a write is in flight
+        time.sleep(0.2)
+        c.send(encode_command("GET", "bp:big") * 8)  # 8 MB queued behind it: reading pauses
+        time.sleep(0.2)
+        c.send(b"".join(encode_command("INCR", "bp:n") for _ in range(500)))
+        time.sleep(0.2)
+        for _ in range(24):
+            assert c.read(timeout=60) == value
+        for i in range(1, 501):
+            assert c.read(timeout=60) == i
+        assert c.cmd("GET", "bp:n") == b"500"
+
+
 def _reset(sock):
     # SO_LINGER with a zero timeout makes close() send RST instead of FIN.
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
