@@ -7,7 +7,10 @@
 #        ONLY_REWRITE=1 skips the throughput table; REPEAT=N runs each cell N times, alternating
 #        the two servers, and reports median and best, which tames the noise of a shared 2-core
 #        machine;
-#        MODES="always" and PIPELINES="1" narrow the table, SKIP_REWRITE=1 skips the rewrite)
+#        MODES="always" and PIPELINES="1" narrow the table, SKIP_REWRITE=1 skips the rewrite;
+#        PIN=1 runs each server on CPU 1 and redis-benchmark on CPU 0, so neither server shares a
+#        core with the client: on 2 cores, unpinned -P 1 figures swing with where the scheduler
+#        happens to wake the server, next to the client or not)
 set -euo pipefail
 source "$(dirname "$0")/common.sh"  # free_port
 
@@ -15,6 +18,8 @@ BUILD_DIR=${1:?usage: bench/aof.sh BUILD_DIR [REQUESTS]}
 REQUESTS=${2:-200000}
 KEYS=${KEYS:-1000000}
 REPEAT=${REPEAT:-1}
+SERVER_CPU=() CLIENT_CPU=()
+if [[ -n ${PIN:-} ]]; then SERVER_CPU=(taskset -c 1) CLIENT_CPU=(taskset -c 0); fi
 KV=$BUILD_DIR/server/kv-server
 [[ -x $KV ]] || { echo "no $KV" >&2; exit 1; }
 command -v redis-server >/dev/null || { echo "redis-server not installed" >&2; exit 1; }
@@ -45,9 +50,9 @@ start() {
   local aof=(--appendonly yes --appendfsync "$mode")
   [[ $mode == off ]] && aof=(--appendonly no)
   if [[ $kind == kv ]]; then
-    "$KV" --port "$PORT" --bind 127.0.0.1 --dir "$dir" "${aof[@]}" >"$dir/log" 2>&1 &
+    "${SERVER_CPU[@]}" "$KV" --port "$PORT" --bind 127.0.0.1 --dir "$dir" "${aof[@]}" >"$dir/log" 2>&1 &
   else
-    redis-server --port "$PORT" --bind 127.0.0.1 --dir "$dir" --save "" \
+    "${SERVER_CPU[@]}" redis-server --port "$PORT" --bind 127.0.0.1 --dir "$dir" --save "" \
       --aof-use-rdb-preamble no "${aof[@]}" >"$dir/log" 2>&1 &
   fi
   PID=$!
@@ -66,7 +71,7 @@ cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
 rps() {
   local t0 t1 r
   t0=$(cpu_ticks "$PID")
-  r=$(redis-benchmark -p "$1" -t set -c 50 -n "$REQUESTS" -r 100000 -P "$2" -q --csv 2>/dev/null |
+  r=$("${CLIENT_CPU[@]}" redis-benchmark -p "$1" -t set -c 50 -n "$REQUESTS" -r 100000 -P "$2" -q --csv 2>/dev/null |
     awk -F'","' '/"SET"/ {gsub(/"/,"",$2); print int($2)}')
   t1=$(cpu_ticks "$PID")
   echo "$r $(awk -v d=$((t1 - t0)) -v hz="$(getconf CLK_TCK)" -v n="$REQUESTS" \

@@ -97,6 +97,46 @@ TEST_F(AofTest, WritesSurviveRestartWithSelect) {
   EXPECT_EQ(n.Run({"GET", "gone"}), "$-1\r\n");
 }
 
+// appendfsync always: an fsync waits for as many held replies as the previous one released
+// (group commit). Clients that stop writing must not hold the others' replies for more than that
+// fsync's own duration.
+TEST_F(AofTest, AlwaysReleasesALoneWriterAfterABusyRound) {
+  Node n(dir_.string(), {{"appendfsync", "always"}});
+  ASSERT_FALSE(n.Start());
+  std::atomic<int> released{0};
+  auto hold_reply = [&](ClientState& c) {
+    if (n.aof().ReadyToReply(c.last_write_seq, [&released] { released.fetch_add(1); })) {
+      released.fetch_add(1);
+    }
+  };
+  auto wait_released = [&](int want) {
+    for (int i = 0; i < 5000 && released.load() < want; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    return released.load();
+  };
+  std::vector<ClientState> clients(20);
+  for (auto& c : clients) c.authenticated = true;
+  // Rounds of 20 writers: all execute first and then hold their replies, as the clients of one
+  // event-loop round do, so one fsync mostly serves the whole round and the next one waits for 20.
+  for (int round = 0; round < 3; ++round) {
+    for (size_t i = 0; i < clients.size(); ++i) {
+      EXPECT_EQ(n.RunAs(clients[i], {"SET", "k" + std::to_string(i), "v"}), "+OK\r\n");
+    }
+    for (auto& c : clients) hold_reply(c);
+    EXPECT_EQ(wait_released(20 * (round + 1)), 20 * (round + 1));
+  }
+  // Only one client keeps writing: each of its writes is released although the 19 others never
+  // come back.
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(n.RunAs(clients[0], {"SET", "k0", "w"}), "+OK\r\n");
+    hold_reply(clients[0]);
+    EXPECT_EQ(wait_released(61 + i), 61 + i);
+  }
+  EXPECT_EQ(n.aof().fsynced_seq(), clients[0].last_write_seq);
+  n.aof().Shutdown();
+}
+
 TEST_F(AofTest, RewriteCompactsAndKeepsLaterWrites) {
   {
     Node n(dir_.string());
