@@ -27,6 +27,16 @@ extern "C" int mallctl(const char* name, void* oldp, size_t* oldlenp, void* newp
     __attribute__((weak));
 
 namespace kv {
+namespace {
+
+uint64_t ResidentBytes() {
+  std::ifstream statm("/proc/self/statm");
+  uint64_t size = 0, resident = 0;
+  statm >> size >> resident;
+  return resident * static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
+}
+
+}  // namespace
 
 uint64_t UsedMemory() {
   if (mallctl != nullptr) {
@@ -39,7 +49,10 @@ uint64_t UsedMemory() {
     if (mallctl("stats.allocated", &allocated, &len, nullptr, 0) == 0) return allocated;
   }
   struct mallinfo2 mi = mallinfo2();
-  return mi.uordblks + mi.hblkhd;
+  if (uint64_t used = mi.uordblks + mi.hblkhd; used != 0) return used;
+  // An allocator without statistics (AddressSanitizer's answers zeros): the resident set is the
+  // closest figure we have, and a node never uses no memory.
+  return ResidentBytes();
 }
 
 std::string AllocatorName() {
@@ -96,13 +109,6 @@ void ResetServerStats(ServerState& server) {
 }
 
 namespace {
-
-uint64_t ResidentBytes() {
-  std::ifstream statm("/proc/self/statm");
-  uint64_t size = 0, resident = 0;
-  statm >> size >> resident;
-  return resident * static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
-}
 
 template <typename T>
 std::string Line(std::string_view key, const T& value) {

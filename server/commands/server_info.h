@@ -22,7 +22,8 @@ void SampleServerStats(ServerState& server, int64_t now_ms);
 void ResetServerStats(ServerState& server);
 
 // Bytes allocated by the process: jemalloc's stats.allocated when jemalloc is the allocator in use,
-// else glibc's mallinfo2. Also the allocator's name for mem_allocator ("jemalloc-5.3.0", "libc").
+// else glibc's mallinfo2 (the resident set when the allocator keeps no statistics, as under
+// AddressSanitizer). Also the allocator's name for mem_allocator ("jemalloc-5.3.0", "libc").
 uint64_t UsedMemory();
 std::string AllocatorName();
 
