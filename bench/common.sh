@@ -8,7 +8,9 @@ free_port() {
   /usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 
-# start_server NAME BINARY -> prints "PID PORT"; extra flags are the same for both servers.
+# start_server NAME BINARY -> sets STARTED_PID and STARTED_PORT; the flags are the same for both
+# servers. Call it directly, not in $(...) or <(...): in a subshell the pid would not reach
+# SERVER_PIDS and stop_all_servers would leave the server running.
 start_server() {
   local name=$1 bin=$2 port dir pid
   for _ in 1 2 3; do
@@ -22,7 +24,8 @@ start_server() {
     for _ in $(seq 1 100); do  # up to 10 s
       if ! kill -0 "$pid" 2>/dev/null; then break; fi
       if [[ "$(redis-cli -h 127.0.0.1 -p "$port" ping 2>/dev/null)" == "PONG" ]]; then
-        echo "$pid $port"
+        STARTED_PID=$pid
+        STARTED_PORT=$port
         return 0
       fi
       sleep 0.1

@@ -41,8 +41,8 @@ awk -v n="$keys" 'BEGIN {
 
 measure() {
   local name=$1 bin=$2 pid port before after dbsize
-  read -r pid port < <(start_server "$name" "$bin")
-  [[ -n "${pid:-}" ]] || return 1
+  start_server "$name" "$bin" || return 1
+  pid=$STARTED_PID port=$STARTED_PORT
   sleep 0.5
   before=$(rss_kb "$pid")
   local pipe_out errors

@@ -28,9 +28,10 @@ fanout=$build_dir/bench/pubsub_fanout
 kv_bin=$(resolve_kv_server "$build_dir")
 trap stop_all_servers EXIT
 
-read -r _ redis_port < <(start_server redis "$(command -v redis-server)")
-read -r _ kv_port < <(start_server kv "$kv_bin")
-[[ -n "${redis_port:-}" && -n "${kv_port:-}" ]] || exit 1
+start_server redis "$(command -v redis-server)" || exit 1
+redis_port=$STARTED_PORT
+start_server kv "$kv_bin" || exit 1
+kv_port=$STARTED_PORT
 
 # best SIDE SUBSCRIBERS -> the best delivered/s over the repeats
 best() {
