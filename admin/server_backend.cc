@@ -1,20 +1,15 @@
 #include "admin/server_backend.h"
 
-#include "admin/persistence_info.h"
-#include "server/commands/aof_control.h"
-#include "server/commands/server_info.h"
-
-#include <dlfcn.h>
-#include <malloc.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <mutex>
 #include <random>
 
+#include "admin/persistence_info.h"
 #include "server/base/clock.h"
+#include "server/commands/aof_control.h"
+#include "server/commands/server_info.h"
 #include "server/commands/server_state.h"
 
 namespace kv::admin {
@@ -60,31 +55,6 @@ std::string LoadOrCreateNodeId(const std::string& dir, std::string* error) {
   return id;
 }
 
-int64_t AllocatedBytes() {
-  // Looked up at run time so the admin library does not force jemalloc on its users (tests).
-  using MallctlFn = int (*)(const char*, void*, size_t*, void*, size_t);
-  static const auto mallctl = reinterpret_cast<MallctlFn>(dlsym(RTLD_DEFAULT, "mallctl"));
-  if (mallctl != nullptr) {
-    uint64_t epoch = 1;
-    size_t len = sizeof(epoch);
-    mallctl("epoch", &epoch, &len, &epoch, len);  // refresh jemalloc's cached stats
-    size_t allocated = 0;
-    len = sizeof(allocated);
-    if (mallctl("stats.allocated", &allocated, &len, nullptr, 0) == 0) {
-      return static_cast<int64_t>(allocated);
-    }
-  }
-  struct mallinfo2 mi = mallinfo2();
-  return static_cast<int64_t>(mi.uordblks + mi.hblkhd);
-}
-
-int64_t ResidentBytes() {
-  std::ifstream statm("/proc/self/statm");
-  int64_t size_pages = 0, resident_pages = 0;
-  if (!(statm >> size_pages >> resident_pages)) return 0;
-  return resident_pages * sysconf(_SC_PAGESIZE);
-}
-
 ServerBackend::ServerBackend(ServerState& state, std::string node_id)
     : state_(state), node_id_(std::move(node_id)) {}
 
@@ -112,8 +82,9 @@ NodeInfo ServerBackend::GetNodeInfo() {
     dbs[db].db = static_cast<int32_t>(db);
     if (dbs[db].keys > 0) info.keyspace.push_back(dbs[db]);
   }
-  info.used_memory_bytes = AllocatedBytes();
-  info.used_memory_rss_bytes = ResidentBytes();
+  // The same figures as INFO memory's used_memory and used_memory_rss.
+  info.used_memory_bytes = static_cast<int64_t>(kv::UsedMemory());
+  info.used_memory_rss_bytes = static_cast<int64_t>(kv::ResidentBytes());
   // The server cron's samples, as INFO instantaneous_ops_per_sec: a window of our own per call
   // would depend on who polled last (two dashboards would halve each other's rate).
   info.ops_per_sec = state_.sampler.PerSecond(StatsSampler::kOps);

@@ -37,9 +37,4 @@ class ServerBackend final : public NodeBackend {
 // and sets *error.
 std::string LoadOrCreateNodeId(const std::string& dir, std::string* error);
 
-// Bytes allocated by the process's allocator (jemalloc's stats.allocated when jemalloc is the
-// allocator, glibc's mallinfo2 otherwise) and its resident set size.
-int64_t AllocatedBytes();
-int64_t ResidentBytes();
-
 }  // namespace kv::admin

@@ -27,7 +27,6 @@ extern "C" int mallctl(const char* name, void* oldp, size_t* oldlenp, void* newp
     __attribute__((weak));
 
 namespace kv {
-namespace {
 
 uint64_t ResidentBytes() {
   std::ifstream statm("/proc/self/statm");
@@ -35,8 +34,6 @@ uint64_t ResidentBytes() {
   statm >> size >> resident;
   return resident * static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
 }
-
-}  // namespace
 
 uint64_t UsedMemory() {
   if (mallctl != nullptr) {

@@ -25,6 +25,8 @@ void ResetServerStats(ServerState& server);
 // else glibc's mallinfo2 (the resident set when the allocator keeps no statistics, as under
 // AddressSanitizer). Also the allocator's name for mem_allocator ("jemalloc-5.3.0", "libc").
 uint64_t UsedMemory();
+// Resident set size of the process (used_memory_rss).
+uint64_t ResidentBytes();
 std::string AllocatorName();
 
 // "943.27K", "6.80M": Redis's bytesToHuman.
