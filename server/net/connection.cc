@@ -74,26 +74,15 @@ void Connection::Shutdown() {
 }
 
 void Connection::Post(PostedFn fn) {
-  {
-    std::lock_guard lock(posted_mu_);
-    posted_.push_back(std::move(fn));
-    if (drain_scheduled_) return;
-    drain_scheduled_ = true;
-  }
+  if (!posted_.Push(std::move(fn))) return;
   boost::asio::post(socket_.get_executor(), [self = shared_from_this()] { self->DrainPosted(); });
 }
 
 void Connection::DrainPosted() {
-  {
-    std::lock_guard lock(posted_mu_);
-    draining_.swap(posted_);
-    drain_scheduled_ = false;
-  }
-  for (const PostedFn& fn : draining_) {
-    if (closed_) break;
-    fn(client_, rb_);
-  }
-  draining_.clear();
+  // Once closed, the rest of the batch has no one to answer.
+  posted_.Drain([this](const PostedFn& fn) {
+    if (!closed_) fn(client_, rb_);
+  });
   ResumeAfterPosted();
 }
 
@@ -246,11 +235,9 @@ bool Connection::WriteIsDurable() {
 void Connection::OnDurable(uint64_t seq) {
   waiting_durable_ = false;
   durable_seq_ = std::max(durable_seq_, seq);
-  if (closed_) return;
+  // The held replies leave before more input runs: a new write would hold them again.
   Flush();
-  if (!client_.blocked) ProcessInput();
-  Flush();
-  if (!reading_ && !closing_) DoRead();
+  ResumeAfterPosted();
 }
 
 void Connection::Flush() {

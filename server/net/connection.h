@@ -7,12 +7,12 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <vector>
 
 #include "server/commands/client_state.h"
 #include "server/commands/dispatcher.h"
+#include "server/net/mailbox.h"
 #include "server/resp/parser.h"
 #include "server/resp/reply_builder.h"
 
@@ -93,10 +93,7 @@ class Connection final : public ClientChannel, public std::enable_shared_from_th
   // Post() from any thread queues here and schedules one DrainPosted for the whole batch: a
   // PUBLISH to many subscribers, or a pipeline of them, costs each subscriber one hop onto its
   // thread and one write per batch instead of one per message.
-  std::mutex posted_mu_;
-  std::vector<PostedFn> posted_;    // guarded by posted_mu_
-  bool drain_scheduled_ = false;    // guarded by posted_mu_
-  std::vector<PostedFn> draining_;  // this thread only; keeps its capacity between drains
+  Mailbox<PostedFn> posted_;
 };
 
 }  // namespace kv::net

@@ -8,9 +8,10 @@
 #include <boost/asio/io_context.hpp>
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <utility>
 #include <vector>
+
+#include "server/net/mailbox.h"
 
 namespace kv::net {
 
@@ -36,15 +37,11 @@ class ConnectionSet {
   void PostDurable(std::shared_ptr<Connection> conn, uint64_t seq);
 
  private:
-  using DurableList = std::vector<std::pair<std::shared_ptr<Connection>, uint64_t>>;
   void DrainDurable();
 
   absl::flat_hash_set<Connection*> conns_;
   boost::asio::io_context::executor_type executor_;
-  std::mutex durable_mu_;
-  DurableList durable_;                   // guarded by durable_mu_
-  bool durable_drain_scheduled_ = false;  // guarded by durable_mu_
-  DurableList durable_draining_;          // this thread only; keeps its capacity
+  Mailbox<std::pair<std::shared_ptr<Connection>, uint64_t>> durable_;
 };
 
 }  // namespace kv::net
