@@ -85,6 +85,15 @@ std::unique_ptr<AdminServer> StartServer(const AdminServerOptions& opts, FakeBac
   return server;
 }
 
+// A loopback port nothing listens on any more: the kernel picks it for a server we then stop.
+int ClosedAdminPort() {
+  FakeBackend backend;
+  AdminServerOptions opts;
+  opts.port = 0;
+  auto server = StartServer(opts, backend);
+  return server == nullptr ? 0 : server->port();
+}
+
 class AdminKvctlTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -255,15 +264,8 @@ TEST(AdminServerTest, HealthStartsNotServingUntilReady) {
 // port is listening) takes 500 ms while kvctl probes the port; the first answer must be the real
 // status, NOT_SERVING.
 TEST(AdminServerTest, NoProbeSeesServingBeforeStartAskedTheBackend) {
-  std::string port;
-  {
-    FakeBackend backend;
-    AdminServerOptions opts;
-    opts.port = 0;
-    auto server = StartServer(opts, backend);
-    ASSERT_NE(server, nullptr);
-    port = std::to_string(server->port());
-  }
+  const std::string port = std::to_string(ClosedAdminPort());
+  ASSERT_NE(port, "0");
   FakeBackend backend;  // ready = false: AOF still loading
   backend.first_is_ready_delay_ms = 500;
   std::atomic<bool> stop{false};
@@ -323,16 +325,9 @@ TEST(AdminServerTest, PortInUseIsUnavailableNotShared) {
 }
 
 TEST(KvctlTest, UnreachableIsExit3AndUsageIsExit2) {
-  // Bind and close a socket-free port: ask the kernel for one by starting and stopping a server.
-  std::string addr;
-  {
-    FakeBackend backend;
-    AdminServerOptions opts;
-    opts.port = 0;
-    auto server = StartServer(opts, backend);
-    ASSERT_NE(server, nullptr);
-    addr = server->address();
-  }
+  const int port = ClosedAdminPort();
+  ASSERT_NE(port, 0);
+  const std::string addr = "127.0.0.1:" + std::to_string(port);
   Result r = Kvctl({"--addr", addr, "--timeout", "2", "info"});
   EXPECT_EQ(r.exit_code, 3);
   EXPECT_NE(r.err.find(addr + ": UNAVAILABLE"), std::string::npos) << r.err;
