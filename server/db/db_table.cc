@@ -21,11 +21,17 @@ std::pair<Entry*, bool> DbTable::FindOrInsert(std::string_view key, int64_t now_
 }
 
 Entry* DbTable::Upsert(std::string_view key, Value value) {
-  auto it = map_.find(key);
-  if (it == map_.end()) return map_.insert(Entry::Make(key, std::move(value))).first->get();
+  // One hash and probe whether the key is new or not (SET's path).
+  bool inserted = false;
+  auto it = map_.lazy_emplace(key, [&](const Map::constructor& make) {
+    make(Entry::Make(key, std::move(value)));
+    inserted = true;
+  });
   Entry* e = it->get();
-  SetExpire(e, 0);
-  e->value = std::move(value);
+  if (!inserted) {
+    SetExpire(e, 0);
+    e->value = std::move(value);
+  }
   return e;
 }
 
