@@ -1,14 +1,16 @@
 #include "server/net/connection.h"
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <spdlog/spdlog.h>
+#include <sys/socket.h>
 
-#include <boost/asio/post.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/write.hpp>
+#include <cerrno>
 
 #include "server/base/clock.h"
 #include "server/commands/pubsub.h"
 #include "server/net/connection_set.h"
+#include "server/net/socket_util.h"
 
 namespace kv::net {
 namespace {
@@ -20,24 +22,15 @@ constexpr size_t kMaxQueuedOutput = 4 * 1024 * 1024;
 // Redis's client-query-buffer-limit: a client may not make us hold more unparsed input than this.
 constexpr size_t kMaxQueryBuffer = 1024ULL * 1024 * 1024 + 64 * 1024;
 
-std::string Endpoint(const boost::asio::ip::tcp::endpoint& ep) {
-  return ep.address().to_string() + ":" + std::to_string(ep.port());
-}
-
 }  // namespace
 
-Connection::Connection(boost::asio::ip::tcp::socket socket, Dispatcher& dispatcher,
-                       ConnectionSet& owner)
+Connection::Connection(UniqueFd socket, Dispatcher& dispatcher, ConnectionSet& owner)
     : socket_(std::move(socket)), dispatcher_(dispatcher), owner_(owner) {
-  boost::system::error_code ec;
-  socket_.set_option(boost::asio::ip::tcp::no_delay(true), ec);
-  // Replies are written in place (Flush), which must never block the thread.
-  socket_.non_blocking(true, ec);
-  auto remote = socket_.remote_endpoint(ec);
-  if (!ec) client_.addr = Endpoint(remote);
-  auto local = socket_.local_endpoint(ec);
-  if (!ec) client_.laddr = Endpoint(local);
-  client_.fd = static_cast<int>(socket_.native_handle());
+  int one = 1;
+  ::setsockopt(socket_.get(), IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  client_.addr = PeerEndpoint(socket_.get());
+  client_.laddr = LocalEndpoint(socket_.get());
+  client_.fd = socket_.get();
   client_.created_ms = UnixMillis();
   client_.last_interaction_ms = client_.created_ms;
 }
@@ -47,19 +40,41 @@ Connection::~Connection() {
 }
 
 void Connection::Start() {
+  if (!Attach()) return;
   ServerState& server = dispatcher_.server();
   server.clients.Add(&client_);
   registered_ = true;
   client_.channel = weak_from_this();
-  owner_.Add(shared_from_this());
   in_.resize(kInitialReadBuffer);
-  DoRead();
+  // Input that arrived before the registration is reported by it: EPOLL_CTL_ADD of a ready socket
+  // queues an event at once.
 }
 
 void Connection::Reject(std::string_view error) {
+  if (!Attach()) return;
   rb_.Error(error);
   closing_ = true;
   Flush();
+}
+
+bool Connection::Attach() {
+  owner_.Add(shared_from_this());
+  if (int err = owner_.loop().Watch(socket_.get(), this, EPOLLIN | EPOLLOUT | EPOLLRDHUP)) {
+    spdlog::warn("cannot watch client socket: {}", std::strerror(err));
+    CloseNow();
+    return false;
+  }
+  return true;
+}
+
+void Connection::OnEvents(uint32_t events) {
+  if (closed_) return;
+  // A hang-up or an error is read like input: recv reports the end of the stream or the error
+  // after whatever data came before it.
+  if (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) readable_ = true;
+  if (events & (EPOLLRDHUP | EPOLLHUP | EPOLLERR)) peer_closed_ = true;
+  if (writing_in_flight_ && (events & (EPOLLOUT | EPOLLHUP | EPOLLERR))) OnWritable();
+  ReadInput();
 }
 
 void Connection::Shutdown() {
@@ -75,7 +90,7 @@ void Connection::Shutdown() {
 
 void Connection::Post(PostedFn fn) {
   if (!posted_.Push(std::move(fn))) return;
-  boost::asio::post(socket_.get_executor(), [self = shared_from_this()] { self->DrainPosted(); });
+  owner_.loop().Post([self = shared_from_this()] { self->DrainPosted(); });
 }
 
 void Connection::DrainPosted() {
@@ -88,12 +103,9 @@ void Connection::DrainPosted() {
 
 void Connection::PostAfter(std::chrono::milliseconds delay, PostedFn fn) {
   // The timer holds the connection weakly: a client that went away is not kept alive until then.
-  auto timer = std::make_shared<boost::asio::steady_timer>(socket_.get_executor(), delay);
-  timer->async_wait(
-      [timer, weak = weak_from_this(), fn = std::move(fn)](boost::system::error_code ec) {
-        if (ec) return;
-        if (auto self = weak.lock()) self->RunPosted(fn);
-      });
+  owner_.loop().RunAfter(delay, [weak = weak_from_this(), fn = std::move(fn)] {
+    if (auto self = weak.lock()) self->RunPosted(fn);
+  });
 }
 
 void Connection::RunPosted(const PostedFn& fn) {
@@ -106,7 +118,7 @@ void Connection::ResumeAfterPosted() {
   if (closed_ || OverOutputLimit()) return;
   if (!client_.blocked) ProcessInput();
   Flush();
-  if (!reading_ && !closing_) DoRead();
+  ReadInput();
 }
 
 bool Connection::OverOutputLimit() {
@@ -124,17 +136,44 @@ bool Connection::OverOutputLimit() {
 }
 
 void Connection::Close() {
-  boost::asio::post(socket_.get_executor(), [self = shared_from_this()] { self->Shutdown(); });
+  owner_.loop().Post([self = shared_from_this()] { self->Shutdown(); });
 }
 
-void Connection::DoRead() {
-  if (reading_ || closed_ || closing_) return;
-  if (writing_in_flight_ && out_.size() > kMaxQueuedOutput) return;
-  if (!MakeReadRoom()) return;
-  reading_ = true;
-  socket_.async_read_some(
-      boost::asio::buffer(in_.data() + in_filled_, in_.size() - in_filled_),
-      [self = shared_from_this()](boost::system::error_code ec, size_t n) { self->OnRead(ec, n); });
+bool Connection::ReadingPaused() const {
+  return closed_ || closing_ || (writing_in_flight_ && out_.size() > kMaxQueuedOutput);
+}
+
+void Connection::ReadInput() {
+  if (!readable_ || read_scheduled_ || ReadingPaused() || !MakeReadRoom()) return;
+  const size_t room = in_.size() - in_filled_;
+  ssize_t n;
+  do {
+    n = ::recv(socket_.get(), in_.data() + in_filled_, room, 0);
+  } while (n < 0 && errno == EINTR);
+  if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+    readable_ = false;
+    return;
+  }
+  if (n <= 0) {
+    // EOF or reset: nothing more to answer. Replies not yet written are dropped with the socket.
+    CloseNow();
+    return;
+  }
+  // A short read emptied the socket, and the next input brings a new edge; but when the peer has
+  // shut down its side, the end of the stream is still to be read and no further edge will come.
+  if (static_cast<size_t>(n) < room && !peer_closed_) readable_ = false;
+  in_filled_ += static_cast<size_t>(n);
+  dispatcher_.server().stats.net_input_bytes.fetch_add(n, std::memory_order_relaxed);
+  client_.last_interaction_ms.store(UnixMillis(), std::memory_order_relaxed);
+  ProcessInput();
+  Flush();
+  if (readable_ && !ReadingPaused()) {
+    read_scheduled_ = true;
+    owner_.loop().Post([self = shared_from_this()] {
+      self->read_scheduled_ = false;
+      self->ReadInput();
+    });
+  }
 }
 
 bool Connection::MakeReadRoom() {
@@ -149,21 +188,6 @@ bool Connection::MakeReadRoom() {
   }
   in_.resize(want);
   return true;
-}
-
-void Connection::OnRead(boost::system::error_code ec, size_t n) {
-  reading_ = false;
-  if (ec) {
-    // EOF or reset: nothing more to answer. Replies in flight are dropped with the socket.
-    CloseNow();
-    return;
-  }
-  in_filled_ += n;
-  dispatcher_.server().stats.net_input_bytes.fetch_add(n, std::memory_order_relaxed);
-  client_.last_interaction_ms.store(UnixMillis(), std::memory_order_relaxed);
-  ProcessInput();
-  Flush();
-  DoRead();
 }
 
 void Connection::ProcessInput() {
@@ -247,11 +271,8 @@ void Connection::Flush() {
     if (closing_) CloseNow();
     return;
   }
-  // Most replies fit the socket buffer: send them here rather than through async_write, whose
-  // completion is one more handler (and reactor poll) per request. Only the rest waits.
-  boost::system::error_code ec;
-  size_t n = socket_.write_some(boost::asio::buffer(out_), ec);
-  if (ec && ec != boost::asio::error::would_block && ec != boost::asio::error::try_again) {
+  size_t n = 0;
+  if (SendSome(socket_.get(), out_, &n) != 0) {
     CloseNow();
     return;
   }
@@ -261,12 +282,10 @@ void Connection::Flush() {
     if (closing_) CloseNow();
     return;
   }
+  // The socket is full: the rest goes when it drains (EPOLLOUT, OnWritable).
   writing_.swap(out_);  // out_ takes writing_'s empty buffer
+  written_ = n;
   writing_in_flight_ = true;
-  boost::asio::async_write(socket_, boost::asio::buffer(writing_.data() + n, writing_.size() - n),
-                           [self = shared_from_this()](boost::system::error_code ec, size_t n) {
-                             self->OnWritten(ec, n);
-                           });
 }
 
 void Connection::ReleaseOutput(std::string& buf) {
@@ -278,16 +297,20 @@ void Connection::ReleaseOutput(std::string& buf) {
   }
 }
 
-void Connection::OnWritten(boost::system::error_code ec, size_t n) {
-  writing_in_flight_ = false;
-  if (ec) {
+void Connection::OnWritable() {
+  size_t n = 0;
+  if (SendSome(socket_.get(), std::string_view(writing_).substr(written_), &n) != 0) {
     CloseNow();
     return;
   }
   dispatcher_.server().stats.net_output_bytes.fetch_add(n, std::memory_order_relaxed);
+  written_ += n;
+  if (written_ < writing_.size()) return;
+  writing_in_flight_ = false;
+  written_ = 0;
   ReleaseOutput(writing_);
   Flush();
-  DoRead();
+  ReadInput();
 }
 
 void Connection::CloseNow() {
@@ -295,9 +318,9 @@ void Connection::CloseNow() {
   closed_ = true;
   auto hooks = std::move(client_.on_close);
   for (auto& fn : hooks) fn();
-  boost::system::error_code ignored;
-  socket_.shutdown(boost::asio::ip::tcp::socket::shutdown_both, ignored);
-  socket_.close(ignored);
+  ::shutdown(socket_.get(), SHUT_RDWR);
+  owner_.loop().Unwatch(socket_.get());
+  socket_.reset();
   owner_.Remove(this);
 }
 

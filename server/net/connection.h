@@ -1,17 +1,18 @@
 #pragma once
 
 // One client connection on one I/O thread: read → parse → execute → one write per batch.
-// Runs entirely on its io_context's thread; other threads reach it only through Post/Close
+// Runs entirely on its event loop's thread; other threads reach it only through Post/Close
 // (ClientChannel), which hop onto that thread.
 
-#include <boost/asio/ip/tcp.hpp>
 #include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "server/base/unique_fd.h"
 #include "server/commands/client_state.h"
 #include "server/commands/dispatcher.h"
+#include "server/net/event_loop.h"
 #include "server/net/mailbox.h"
 #include "server/resp/parser.h"
 #include "server/resp/reply_builder.h"
@@ -20,14 +21,17 @@ namespace kv::net {
 
 class ConnectionSet;
 
-class Connection final : public ClientChannel, public std::enable_shared_from_this<Connection> {
+class Connection final : public ClientChannel,
+                         public EventLoop::Handler,
+                         public std::enable_shared_from_this<Connection> {
  public:
-  Connection(boost::asio::ip::tcp::socket socket, Dispatcher& dispatcher, ConnectionSet& owner);
+  // `socket`: a connected, non-blocking TCP socket.
+  Connection(UniqueFd socket, Dispatcher& dispatcher, ConnectionSet& owner);
   ~Connection() override;
 
-  // Registers with the client registry and starts reading.
+  // Registers with the client registry and the event loop, and starts reading.
   void Start();
-  // Sends `error` (max clients) and closes, without registering.
+  // Sends `error` (max clients) and closes, without registering as a client.
   void Reject(std::string_view error);
   // Graceful stop: no more input is executed; the replies already produced are written, then the
   // socket closes. Call on the connection's thread.
@@ -42,15 +46,23 @@ class Connection final : public ClientChannel, public std::enable_shared_from_th
   // replies held for them and resumes the input held back meanwhile.
   void OnDurable(uint64_t seq);
 
+  void OnEvents(uint32_t events) override;
+
  private:
-  void DoRead();
-  void OnRead(boost::system::error_code ec, size_t n);
+  // Adds this connection to its thread's set and event loop; false (and closes) on failure.
+  bool Attach();
+  // One read (while reading is allowed and the socket may hold input), then executes what came.
+  // A read that filled the buffer leaves more to read: it continues after the other connections
+  // had their turn.
+  void ReadInput();
+  bool ReadingPaused() const;
   // Makes room in in_ for the next read; false (and closes) past the query buffer limit.
   bool MakeReadRoom();
   // Parses and executes whatever whole commands the input buffer holds.
   void ProcessInput();
+  // Writes the replies produced so far; what the socket does not take waits for EPOLLOUT.
   void Flush();
-  void OnWritten(boost::system::error_code ec, size_t n);
+  void OnWritable();
   static void ReleaseOutput(std::string& buf);
   void CloseNow();
   using PostedFn = std::function<void(ClientState&, resp::ReplyBuilder&)>;
@@ -68,7 +80,7 @@ class Connection final : public ClientChannel, public std::enable_shared_from_th
   // False (and arranges a later Flush) while this client's last write is not durable enough.
   bool WriteIsDurable();
 
-  boost::asio::ip::tcp::socket socket_;
+  UniqueFd socket_;
   Dispatcher& dispatcher_;
   ConnectionSet& owner_;
   ClientState client_;
@@ -78,11 +90,15 @@ class Connection final : public ClientChannel, public std::enable_shared_from_th
   size_t in_start_ = 0;
   size_t in_filled_ = 0;  // bytes of in_ holding data (in_ is sized as the read buffer)
   std::string out_;       // replies produced since the last write started
-  std::string writing_;   // replies being written
+  std::string writing_;   // replies the socket did not take yet, from writing_[written_]
+  size_t written_ = 0;
   resp::ReplyBuilder rb_{&out_};
-  bool reading_ = false;
-  bool writing_in_flight_ = false;
-  bool closing_ = false;  // finish writing, then close
+  // Edge-triggered: the socket may hold input (an edge came, and no read since came up short).
+  bool readable_ = false;
+  bool peer_closed_ = false;        // EPOLLRDHUP: the peer will send nothing more
+  bool read_scheduled_ = false;     // a ReadInput is queued for the next round
+  bool writing_in_flight_ = false;  // writing_ waits for the socket to drain
+  bool closing_ = false;            // finish writing, then close
   bool closed_ = false;
   bool registered_ = false;
   // appendfsync always: replies wait until the AOF has fsynced this client's last write; input is

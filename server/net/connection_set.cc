@@ -1,14 +1,18 @@
 #include "server/net/connection_set.h"
 
-#include <boost/asio/post.hpp>
-
 #include "server/net/connection.h"
 
 namespace kv::net {
 
+void ConnectionSet::Remove(Connection* c) {
+  auto node = conns_.extract(c);
+  if (node.empty()) return;
+  loop_.Post([last = std::move(node.mapped())] {});
+}
+
 void ConnectionSet::PostDurable(std::shared_ptr<Connection> conn, uint64_t seq) {
   if (!durable_.Push({std::move(conn), seq})) return;
-  boost::asio::post(executor_, [this] { DrainDurable(); });
+  loop_.Post([this] { DrainDurable(); });
 }
 
 void ConnectionSet::DrainDurable() {

@@ -1,16 +1,16 @@
 #pragma once
 
-// The live connections of one I/O thread, so shutdown can reach them, and the little state they
-// share on that thread. Touched only on that thread, except PostDurable.
+// The live connections of one I/O thread, which it owns (so shutdown can reach them), and the
+// event loop they share. Touched only on that thread, except PostDurable.
 
-#include <absl/container/flat_hash_set.h>
+#include <absl/container/flat_hash_map.h>
 
-#include <boost/asio/io_context.hpp>
 #include <cstdint>
 #include <memory>
 #include <utility>
 #include <vector>
 
+#include "server/net/event_loop.h"
 #include "server/net/mailbox.h"
 
 namespace kv::net {
@@ -19,28 +19,36 @@ class Connection;
 
 class ConnectionSet {
  public:
-  explicit ConnectionSet(boost::asio::io_context::executor_type executor) : executor_(executor) {}
+  explicit ConnectionSet(EventLoop& loop) : loop_(loop) {}
 
-  void Add(const std::shared_ptr<Connection>& c) { conns_.insert(c.get()); }
-  void Remove(Connection* c) { conns_.erase(c); }
+  EventLoop& loop() { return loop_; }
+
+  void Add(std::shared_ptr<Connection> c) {
+    Connection* key = c.get();
+    conns_.emplace(key, std::move(c));
+  }
+  // The connection is destroyed after the current round of events, not here: Remove is called
+  // from the connection's own methods, and the loop may still hold it in this round's events.
+  void Remove(Connection* c);
   template <typename Fn>
   void ForEach(Fn&& fn) {
     // Copy: fn may close connections, which removes them from the set.
-    std::vector<Connection*> snapshot(conns_.begin(), conns_.end());
+    std::vector<Connection*> snapshot;
+    snapshot.reserve(conns_.size());
+    for (auto& [c, owned] : conns_) snapshot.push_back(c);
     for (Connection* c : snapshot) fn(*c);
   }
   size_t size() const { return conns_.size(); }
 
   // From the AOF writer thread: `conn`'s replies up to write `seq` are durable. The connections
-  // one fsync releases share one hop onto this thread instead of one each (each hop is a handler
-  // and, as asio interleaves them with the reactor, often one more epoll_wait).
+  // one fsync releases share one hop onto this thread instead of one each.
   void PostDurable(std::shared_ptr<Connection> conn, uint64_t seq);
 
  private:
   void DrainDurable();
 
-  absl::flat_hash_set<Connection*> conns_;
-  boost::asio::io_context::executor_type executor_;
+  EventLoop& loop_;
+  absl::flat_hash_map<Connection*, std::shared_ptr<Connection>> conns_;
   Mailbox<std::pair<std::shared_ptr<Connection>, uint64_t>> durable_;
 };
 

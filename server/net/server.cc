@@ -1,20 +1,27 @@
 #include "server/net/server.h"
 
 #include <spdlog/spdlog.h>
+#include <sys/socket.h>
 
-#include <boost/asio/executor_work_guard.hpp>
-#include <boost/asio/post.hpp>
+#include <cerrno>
+#include <cstring>
 #include <future>
 
 #include "server/base/clock.h"
 #include "server/base/thread_name.h"
 #include "server/commands/server_info.h"
 #include "server/net/connection.h"
+#include "server/net/socket_util.h"
 #include "server/resp/errors.h"
 
 namespace kv::net {
+namespace {
 
-using boost::asio::ip::tcp;
+// After accept fails for want of descriptors or memory, try again after this long; the pending
+// connections wait in the listen backlog meanwhile.
+constexpr std::chrono::milliseconds kAcceptRetry{100};
+
+}  // namespace
 
 Server::Server(Dispatcher& dispatcher, size_t io_threads) : dispatcher_(dispatcher) {
   for (size_t i = 0; i < std::max<size_t>(io_threads, 1); ++i) {
@@ -25,67 +32,68 @@ Server::Server(Dispatcher& dispatcher, size_t io_threads) : dispatcher_(dispatch
 Server::~Server() { Stop(); }
 
 std::optional<std::string> Server::Listen(const std::string& bind, int port) {
-  boost::system::error_code ec;
-  auto addr = boost::asio::ip::make_address(bind, ec);
-  if (ec) return "bad bind address '" + bind + "': " + ec.message();
-  tcp::endpoint ep(addr, static_cast<uint16_t>(port));
-  acceptor_.emplace(threads_[0]->ctx);
-  acceptor_->open(ep.protocol(), ec);
-  if (!ec) acceptor_->set_option(tcp::acceptor::reuse_address(true), ec);
-  if (!ec) acceptor_->bind(ep, ec);
-  if (!ec) acceptor_->listen(511, ec);
-  if (ec) return "cannot listen on " + bind + ":" + std::to_string(port) + ": " + ec.message();
-  port_ = acceptor_->local_endpoint().port();
+  std::string error;
+  listener_ = ListenTcp(bind, port, 511, &error);
+  if (!listener_) return error;
+  port_ = LocalPort(listener_.get());
   return std::nullopt;
 }
 
 void Server::Start() {
-  Accept();
+  if (listener_) {
+    if (int err = threads_[0]->loop.Watch(listener_.get(), this, EPOLLIN)) {
+      spdlog::critical("cannot watch the listening socket: {}", std::strerror(err));
+    }
+    accepting_ = true;
+  }
   ScheduleCron();
   for (size_t i = 0; i < threads_.size(); ++i) {
     IoThread* io = threads_[i].get();
     io->thread = std::thread([io, i] {
       SetThreadName("kv-io-" + std::to_string(i));
-      auto guard = boost::asio::make_work_guard(io->ctx);
-      io->ctx.run();
+      io->loop.Run();
     });
   }
 }
 
-void Server::Accept() {
-  IoThread& target = *threads_[next_thread_];
-  next_thread_ = (next_thread_ + 1) % threads_.size();
-  acceptor_->async_accept(
-      target.ctx, [this, &target](boost::system::error_code ec, tcp::socket socket) {
-        if (ec) {
-          if (ec != boost::asio::error::operation_aborted) {
-            spdlog::warn("accept failed: {}", ec.message());
-            Accept();
-          }
-          return;
-        }
-        ServerState& server = dispatcher_.server();
-        server.stats.connections_received.fetch_add(1, std::memory_order_relaxed);
-        boost::asio::post(target.ctx, [this, &target, socket = std::move(socket)]() mutable {
-          auto conn = std::make_shared<Connection>(std::move(socket), dispatcher_, target.conns);
-          ServerState& server = dispatcher_.server();
-          if (static_cast<int64_t>(server.clients.size()) >= server.config.maxclients()) {
-            server.stats.rejected_connections.fetch_add(1, std::memory_order_relaxed);
-            conn->Reject(resp::kMaxClientsErr);
-            return;
-          }
-          conn->Start();
-        });
-        Accept();
-      });
+void Server::OnEvents(uint32_t /*events*/) { AcceptPending(); }
+
+void Server::AcceptPending() {
+  // Edge-triggered: take everything pending, until accept says there is no more.
+  while (accepting_) {
+    UniqueFd socket(::accept4(listener_.get(), nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC));
+    if (!socket) {
+      int err = errno;
+      if (err == EAGAIN || err == EWOULDBLOCK) return;
+      if (err == EINTR || err == ECONNABORTED || err == EPROTO) continue;
+      spdlog::warn("accept failed: {}", std::strerror(err));
+      threads_[0]->loop.RunAfter(kAcceptRetry, [this] { AcceptPending(); });
+      return;
+    }
+    dispatcher_.server().stats.connections_received.fetch_add(1, std::memory_order_relaxed);
+    IoThread& target = *threads_[next_thread_];
+    next_thread_ = (next_thread_ + 1) % threads_.size();
+    // std::function copies its target, so the descriptor travels in a shared_ptr.
+    auto fd = std::make_shared<UniqueFd>(std::move(socket));
+    target.loop.Post([this, &target, fd] { StartConnection(target, std::move(*fd)); });
+  }
+}
+
+void Server::StartConnection(IoThread& target, UniqueFd socket) {
+  auto conn = std::make_shared<Connection>(std::move(socket), dispatcher_, target.conns);
+  ServerState& server = dispatcher_.server();
+  if (static_cast<int64_t>(server.clients.size()) >= server.config.maxclients()) {
+    server.stats.rejected_connections.fetch_add(1, std::memory_order_relaxed);
+    conn->Reject(resp::kMaxClientsErr);
+    return;
+  }
+  conn->Start();
 }
 
 void Server::ScheduleCron() {
-  if (!cron_) cron_.emplace(threads_[0]->ctx);
   int64_t hz = std::clamp<int64_t>(dispatcher_.server().config.GetInt("hz"), 1, 500);
-  cron_->expires_after(std::chrono::milliseconds(1000 / hz));
-  cron_->async_wait([this](boost::system::error_code ec) {
-    if (ec) return;
+  threads_[0]->loop.RunAfter(std::chrono::milliseconds(1000 / hz), [this] {
+    if (!accepting_) return;
     // Bounded per shard and database so one cycle never stalls thread 0 for long.
     dispatcher_.server().keyspace.ActiveExpireCycle(UnixMillis(), 200);
     SampleServerStats(dispatcher_.server(), UnixMillis());
@@ -93,42 +101,45 @@ void Server::ScheduleCron() {
   });
 }
 
-void Server::Stop() {
-  if (stopped_) return;
-  stopped_ = true;
-  // Each step runs on the thread that owns the objects it touches.
+template <typename Fn>
+void Server::OnEveryThread(Fn fn) {
   std::vector<std::future<void>> done;
   for (size_t i = 0; i < threads_.size(); ++i) {
-    IoThread* io = threads_[i].get();
-    if (!io->thread.joinable()) continue;
-    std::promise<void> p;
-    done.push_back(p.get_future());
-    boost::asio::post(io->ctx, [this, io, i, p = std::move(p)]() mutable {
-      if (i == 0) {
-        boost::system::error_code ignored;
-        if (acceptor_) acceptor_->close(ignored);
-        if (cron_) cron_->cancel();
-      }
-      io->conns.ForEach([](Connection& c) { c.Shutdown(); });
-      p.set_value();
+    auto p = std::make_shared<std::promise<void>>();
+    done.push_back(p->get_future());
+    threads_[i]->loop.Post([fn, i, p] {
+      fn(i);
+      p->set_value();
     });
   }
   for (auto& f : done) f.wait();
-  // Connections drain their last writes; give them a bounded time before stopping the loops.
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
-  for (auto& t : threads_) {
-    while (std::chrono::steady_clock::now() < deadline) {
-      auto count = std::make_shared<std::promise<size_t>>();
-      auto f = count->get_future();
-      boost::asio::post(t->ctx, [io = t.get(), count] { count->set_value(io->conns.size()); });
-      if (f.wait_for(std::chrono::milliseconds(200)) == std::future_status::ready && f.get() == 0) {
-        break;
+}
+
+void Server::Stop() {
+  if (stopped_) return;
+  stopped_ = true;
+  bool running = threads_[0]->thread.joinable();
+  if (running) {
+    // Each step runs on the thread that owns the objects it touches.
+    OnEveryThread([this](size_t i) {
+      if (i == 0 && listener_) {
+        accepting_ = false;
+        threads_[0]->loop.Unwatch(listener_.get());
+        listener_.reset();
       }
+      threads_[i]->conns.ForEach([](Connection& c) { c.Shutdown(); });
+    });
+    // Connections drain their last writes; give them a bounded time before stopping the loops.
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+    while (std::chrono::steady_clock::now() < deadline) {
+      auto open = std::make_shared<std::atomic<size_t>>(0);
+      OnEveryThread([this, open](size_t i) { *open += threads_[i]->conns.size(); });
+      if (*open == 0) break;
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
   }
   for (auto& t : threads_) {
-    t->ctx.stop();
+    t->loop.Stop();
     if (t->thread.joinable()) t->thread.join();
   }
 }

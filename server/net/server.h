@@ -1,23 +1,22 @@
 #pragma once
 
-// The RESP listener and its I/O threads: one io_context per thread, connections spread round
-// robin; the acceptor and the periodic tasks (active expiry) live on thread 0.
+// The RESP listener and its I/O threads: one event loop per thread, connections spread round
+// robin; the listening socket and the periodic tasks (active expiry) live on thread 0.
 
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <memory>
 #include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "server/base/unique_fd.h"
 #include "server/commands/dispatcher.h"
 #include "server/net/connection_set.h"
+#include "server/net/event_loop.h"
 
 namespace kv::net {
 
-class Server {
+class Server : private EventLoop::Handler {
  public:
   Server(Dispatcher& dispatcher, size_t io_threads);
   ~Server();
@@ -33,18 +32,24 @@ class Server {
 
  private:
   struct IoThread {
-    boost::asio::io_context ctx{1};
-    ConnectionSet conns{ctx.get_executor()};
+    EventLoop loop;
+    ConnectionSet conns{loop};
     std::thread thread;
   };
 
-  void Accept();
+  // The listening socket is readable: accepts every pending connection (thread 0).
+  void OnEvents(uint32_t events) override;
+  void AcceptPending();
+  void StartConnection(IoThread& target, UniqueFd socket);
   void ScheduleCron();
+  // Runs `fn` on every I/O thread and waits for all of them.
+  template <typename Fn>
+  void OnEveryThread(Fn fn);
 
   Dispatcher& dispatcher_;
   std::vector<std::unique_ptr<IoThread>> threads_;
-  std::optional<boost::asio::ip::tcp::acceptor> acceptor_;
-  std::optional<boost::asio::steady_timer> cron_;
+  UniqueFd listener_;
+  bool accepting_ = false;  // thread 0: the listener is open and the cron runs
   size_t next_thread_ = 0;
   int port_ = 0;
   bool stopped_ = false;

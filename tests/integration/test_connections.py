@@ -121,6 +121,17 @@ def test_half_command_then_clean_close(server):
         assert c.cmd("PING") == b"PONG"
 
 
+def test_half_close_gets_its_replies_then_closes(server):
+    # The client shuts down its sending side right behind its commands: they run, their replies
+    # come back, and the server then sees the end of the stream and closes its side too (the
+    # FIN can arrive with the data, in the same readiness event).
+    for _ in range(20):
+        with server.raw() as c:
+            c.send(encode_command("PING") + encode_command("ECHO", "bye"))
+            c.sock.shutdown(socket.SHUT_WR)
+            assert c.read_until_closed(timeout=5) == b"+PONG\r\n$3\r\nbye\r\n"
+
+
 def test_quit(server):
     with server.raw() as c:
         c.send(encode_command("QUIT") + encode_command("PING"))

@@ -1,0 +1,138 @@
+#include "server/net/event_loop.h"
+
+#include <gtest/gtest.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <future>
+#include <thread>
+#include <vector>
+
+namespace kv::net {
+namespace {
+
+// Runs a loop on its own thread for the length of a test.
+class LoopThread {
+ public:
+  LoopThread() : thread_([this] { loop.Run(); }) {}
+  ~LoopThread() {
+    loop.Stop();
+    thread_.join();
+  }
+  // Runs fn on the loop's thread and waits for it.
+  template <typename Fn>
+  void RunOnLoop(Fn fn) {
+    std::promise<void> done;
+    loop.Post([&] {
+      fn();
+      done.set_value();
+    });
+    done.get_future().wait();
+  }
+
+  EventLoop loop;
+
+ private:
+  std::thread thread_;
+};
+
+TEST(EventLoopTest, PostsFromAnotherThreadRunOnTheLoopInOrder) {
+  LoopThread t;
+  std::vector<int> seen;
+  std::thread::id ran_on;
+  for (int i = 0; i < 1000; ++i) t.loop.Post([&seen, i] { seen.push_back(i); });
+  t.RunOnLoop([&] { ran_on = std::this_thread::get_id(); });
+  ASSERT_EQ(seen.size(), 1000u);
+  for (int i = 0; i < 1000; ++i) EXPECT_EQ(seen[i], i);
+  EXPECT_NE(ran_on, std::this_thread::get_id());
+}
+
+TEST(EventLoopTest, APostFromTheLoopRunsAfterTheCurrentTask) {
+  LoopThread t;
+  std::vector<std::string> order;
+  std::promise<void> done;
+  t.loop.Post([&] {
+    t.loop.Post([&] {
+      order.push_back("posted");
+      done.set_value();
+    });
+    order.push_back("current");
+  });
+  done.get_future().wait();
+  EXPECT_EQ(order, (std::vector<std::string>{"current", "posted"}));
+}
+
+TEST(EventLoopTest, TimersFireInDeadlineOrderAndNotEarly) {
+  LoopThread t;
+  std::vector<int> fired;
+  std::promise<void> done;
+  const auto start = std::chrono::steady_clock::now();
+  std::chrono::steady_clock::duration first_after{};
+  t.RunOnLoop([&] {
+    t.loop.RunAfter(std::chrono::milliseconds(60), [&] {
+      fired.push_back(60);
+      done.set_value();
+    });
+    t.loop.RunAfter(std::chrono::milliseconds(20), [&] {
+      fired.push_back(20);
+      first_after = std::chrono::steady_clock::now() - start;
+    });
+    t.loop.RunAfter(std::chrono::milliseconds(20), [&] { fired.push_back(21); });
+  });
+  done.get_future().wait();
+  EXPECT_EQ(fired, (std::vector<int>{20, 21, 60}));
+  EXPECT_GE(first_after, std::chrono::milliseconds(20));
+}
+
+TEST(EventLoopTest, RunAfterFromAnotherThreadIsHandedToTheLoop) {
+  LoopThread t;
+  std::promise<std::thread::id> ran_on;
+  t.RunOnLoop([] {});  // the loop is running
+  t.loop.RunAfter(std::chrono::milliseconds(1),
+                  [&] { ran_on.set_value(std::this_thread::get_id()); });
+  EXPECT_NE(ran_on.get_future().get(), std::this_thread::get_id());
+}
+
+class CountingHandler : public EventLoop::Handler {
+ public:
+  void OnEvents(uint32_t events) override {
+    if (events & EPOLLIN) readable.fetch_add(1);
+  }
+  std::atomic<int> readable{0};
+};
+
+TEST(EventLoopTest, AWatchedSocketReportsEachNewEdge) {
+  int fds[2];
+  ASSERT_EQ(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, fds), 0);
+  UniqueFd a(fds[0]), b(fds[1]);
+  LoopThread t;
+  CountingHandler h;
+  t.RunOnLoop([&] { ASSERT_EQ(t.loop.Watch(a.get(), &h, EPOLLIN), 0); });
+  auto wait_for = [&](int n) {
+    for (int i = 0; i < 500 && h.readable.load() < n; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+    return h.readable.load();
+  };
+  ASSERT_EQ(::write(b.get(), "x", 1), 1);
+  EXPECT_EQ(wait_for(1), 1);
+  // Nothing was read, yet new data is a new edge.
+  ASSERT_EQ(::write(b.get(), "y", 1), 1);
+  EXPECT_EQ(wait_for(2), 2);
+  t.RunOnLoop([&] { t.loop.Unwatch(a.get()); });
+  ASSERT_EQ(::write(b.get(), "z", 1), 1);
+  t.RunOnLoop([] {});  // one more round of the loop
+  EXPECT_EQ(h.readable.load(), 2);
+}
+
+TEST(EventLoopTest, StopFromAnotherThreadEndsRun) {
+  EventLoop loop;
+  std::thread runner([&] { loop.Run(); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  loop.Stop();
+  runner.join();  // hangs (and the test times out) if Stop did not wake the loop
+  SUCCEED();
+}
+
+}  // namespace
+}  // namespace kv::net
