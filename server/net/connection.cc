@@ -125,7 +125,8 @@ bool Connection::OverOutputLimit() {
   if (client_.pubsub.count() == 0) return false;
   const auto& pubsub = dispatcher_.server().pubsub;
   int64_t limit = pubsub ? pubsub->output_limit() : 0;
-  if (limit <= 0 || out_.size() + writing_.size() <= static_cast<size_t>(limit)) return false;
+  const size_t pending = out_.size() + (writing_.size() - written_);
+  if (limit <= 0 || pending <= static_cast<size_t>(limit)) return false;
   // As Redis: the subscriber lost its messages anyway, so close without writing what is pending.
   spdlog::warn(
       "Client id={} addr={} laddr={} scheduled to be closed ASAP for overcoming of output buffer "
