@@ -221,7 +221,7 @@ Aof::Chunk& Aof::TailChunk() {
 }
 
 uint64_t Aof::Append(int db, ArgList argv) {
-  std::lock_guard lk(mu_);
+  std::unique_lock lk(mu_);
   // Wake the writer for the first record of a batch only: waking it per command costs a thread
   // switch per write, which on 2 cores halves -P 1 throughput. Under always the held replies wake
   // it (ReadyToReply), so the clients share one fsync.
@@ -234,9 +234,12 @@ uint64_t Aof::Append(int db, ArgList argv) {
     last_db_ = db;
   }
   AppendRespCommand(&c.data, argv);
-  c.last_seq = ++seq_;
-  if (writer_waiting_ && wake) cv_.notify_one();
-  return seq_;
+  const uint64_t seq = c.last_seq = ++seq_;
+  const bool notify = writer_waiting_ && wake;
+  // Notified after unlocking: a writer woken while we still hold mu_ would only block on it again.
+  lk.unlock();
+  if (notify) cv_.notify_one();
+  return seq;
 }
 
 std::optional<std::string> Aof::WriteError() const {
@@ -248,10 +251,12 @@ std::optional<std::string> Aof::WriteError() const {
 bool Aof::ReadyToReply(uint64_t seq, std::function<void()> on_durable) {
   if (fsync_policy_.load(std::memory_order_relaxed) != Fsync::kAlways) return true;
   if (synced_seq_.load(std::memory_order_acquire) >= seq) return true;
-  std::lock_guard lk(mu_);
+  std::unique_lock lk(mu_);
   if (synced_seq_.load(std::memory_order_acquire) >= seq) return true;
   durable_waiters_.push_back({seq, std::move(on_durable)});
-  if (writer_waiting_ && DurableBatchDue(std::chrono::steady_clock::now())) cv_.notify_one();
+  const bool notify = writer_waiting_ && DurableBatchDue(std::chrono::steady_clock::now());
+  lk.unlock();
+  if (notify) cv_.notify_one();
   return false;
 }
 
