@@ -167,7 +167,11 @@ void Connection::ReadInput() {
   dispatcher_.server().stats.net_input_bytes.fetch_add(n, std::memory_order_relaxed);
   client_.last_interaction_ms.store(UnixMillis(), std::memory_order_relaxed);
   ProcessInput();
-  Flush();
+  if (!flush_scheduled_ && !out_.empty()) {
+    // As Redis: the replies of a round leave together after every ready connection was read.
+    flush_scheduled_ = true;
+    owner_.ScheduleFlush(shared_from_this());
+  }
   if (readable_ && !ReadingPaused()) {
     read_scheduled_ = true;
     owner_.loop().Post([self = shared_from_this()] {
@@ -263,6 +267,11 @@ void Connection::OnDurable(uint64_t seq) {
   // The held replies leave before more input runs: a new write would hold them again.
   Flush();
   ResumeAfterPosted();
+}
+
+void Connection::FlushScheduled() {
+  flush_scheduled_ = false;
+  Flush();
 }
 
 void Connection::Flush() {

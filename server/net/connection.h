@@ -47,6 +47,8 @@ class Connection final : public ClientChannel,
   void OnDurable(uint64_t seq);
 
   void OnEvents(uint32_t events) override;
+  // The flush ReadInput deferred to the end of the round.
+  void FlushScheduled();
 
  private:
   // Adds this connection to its thread's set and event loop; false (and closes) on failure.
@@ -97,6 +99,7 @@ class Connection final : public ClientChannel,
   bool readable_ = false;
   bool peer_closed_ = false;        // EPOLLRDHUP: the peer will send nothing more
   bool read_scheduled_ = false;     // a ReadInput is queued for the next round
+  bool flush_scheduled_ = false;    // a Flush is queued for the end of this round
   bool writing_in_flight_ = false;  // writing_ waits for the socket to drain
   bool closing_ = false;            // finish writing, then close
   bool closed_ = false;

@@ -15,6 +15,17 @@ void ConnectionSet::PostDurable(std::shared_ptr<Connection> conn, uint64_t seq) 
   loop_.Post([this] { DrainDurable(); });
 }
 
+void ConnectionSet::ScheduleFlush(std::shared_ptr<Connection> conn) {
+  pending_flush_.push_back(std::move(conn));
+  if (pending_flush_.size() == 1) loop_.Post([this] { FlushPending(); });
+}
+
+void ConnectionSet::FlushPending() {
+  flushing_.swap(pending_flush_);
+  for (auto& c : flushing_) c->FlushScheduled();
+  flushing_.clear();
+}
+
 void ConnectionSet::DrainDurable() {
   durable_.Drain([](auto& item) { item.first->OnDurable(item.second); });
 }

@@ -43,13 +43,18 @@ class ConnectionSet {
   // From the AOF writer thread: `conn`'s replies up to write `seq` are durable. The connections
   // one fsync releases share one hop onto this thread instead of one each.
   void PostDurable(std::shared_ptr<Connection> conn, uint64_t seq);
+  // Flushes `conn` after this round's events.
+  void ScheduleFlush(std::shared_ptr<Connection> conn);
 
  private:
   void DrainDurable();
+  void FlushPending();
 
   EventLoop& loop_;
   absl::flat_hash_map<Connection*, std::shared_ptr<Connection>> conns_;
   Mailbox<std::pair<std::shared_ptr<Connection>, uint64_t>> durable_;
+  std::vector<std::shared_ptr<Connection>> pending_flush_;
+  std::vector<std::shared_ptr<Connection>> flushing_;
 };
 
 }  // namespace kv::net
