@@ -17,7 +17,7 @@ void ConnectionSet::PostDurable(std::shared_ptr<Connection> conn, uint64_t seq) 
 
 void ConnectionSet::ScheduleFlush(std::shared_ptr<Connection> conn) {
   pending_flush_.push_back(std::move(conn));
-  if (pending_flush_.size() == 1) loop_.Post([this] { FlushPending(); });
+  if (pending_flush_.size() == 1) loop_.AtRoundEnd([this] { FlushPending(); });
 }
 
 void ConnectionSet::FlushPending() {

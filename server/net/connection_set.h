@@ -43,7 +43,7 @@ class ConnectionSet {
   // From the AOF writer thread: `conn`'s replies up to write `seq` are durable. The connections
   // one fsync releases share one hop onto this thread instead of one each.
   void PostDurable(std::shared_ptr<Connection> conn, uint64_t seq);
-  // Flushes `conn` after this round's events.
+  // Flushes `conn` once this round's events are handled.
   void ScheduleFlush(std::shared_ptr<Connection> conn);
 
  private:

@@ -47,6 +47,8 @@ void EventLoop::Post(Task task) {
   if (remote_.Push(std::move(task))) Wake();
 }
 
+void EventLoop::AtRoundEnd(Task task) { round_end_.push_back(std::move(task)); }
+
 void EventLoop::RunAfter(std::chrono::milliseconds delay, Task task) {
   if (!InLoopThread() && owner_.load() != std::thread::id()) {
     Post([this, delay, task = std::move(task)]() mutable { RunAfter(delay, std::move(task)); });
@@ -73,7 +75,7 @@ void EventLoop::DrainWakeups() {
 }
 
 int EventLoop::TimeoutMs() const {
-  if (!local_.empty()) return 0;
+  if (!local_.empty() || !round_end_.empty()) return 0;
   if (timers_.empty()) return -1;
   auto left = timers_.top().when - std::chrono::steady_clock::now();
   if (left <= std::chrono::steady_clock::duration::zero()) return 0;
@@ -91,6 +93,12 @@ void EventLoop::RunDueTimers() {
     timers_.pop();
     task();
   }
+}
+
+void EventLoop::RunRoundEnd() {
+  running_.swap(round_end_);
+  for (Task& task : running_) task();
+  running_.clear();
 }
 
 void EventLoop::RunLocalTasks() {
@@ -117,6 +125,7 @@ void EventLoop::Run() {
       }
     }
     RunDueTimers();
+    RunRoundEnd();
     RunLocalTasks();
   }
 }

@@ -48,6 +48,9 @@ class EventLoop {
   // Any thread: runs `task` on the loop's thread. From the loop's own thread it runs after the
   // events of the current round, without waking anything.
   void Post(Task task);
+  // Loop thread: runs `task` once this round's events are handled, ahead of the tasks posted during
+  // the round (the replies of a round go out before the work it handed to other connections).
+  void AtRoundEnd(Task task);
   // Loop thread: runs `task` after `delay` (timers are not cancellable: the task checks whether it
   // still has something to do).
   void RunAfter(std::chrono::milliseconds delay, Task task);
@@ -71,6 +74,7 @@ class EventLoop {
   int TimeoutMs() const;
   void RunDueTimers();
   void RunLocalTasks();
+  void RunRoundEnd();
 
   UniqueFd epoll_;
   UniqueFd wakeup_;  // eventfd: other threads' posts and Stop
@@ -78,6 +82,7 @@ class EventLoop {
   std::atomic<std::thread::id> owner_{};
   Mailbox<Task> remote_;     // posted from other threads
   std::vector<Task> local_;  // posted from the loop's own thread
+  std::vector<Task> round_end_;
   std::vector<Task> running_;
   std::priority_queue<Timer, std::vector<Timer>, std::greater<>> timers_;
   uint64_t timer_seq_ = 0;

@@ -125,6 +125,38 @@ TEST(EventLoopTest, AWatchedSocketReportsEachNewEdge) {
   EXPECT_EQ(h.readable.load(), 2);
 }
 
+// Posts one task and one round-end task from inside an event, as a connection does when its input
+// publishes to another connection and its own replies wait for the end of the round.
+class OrderingHandler : public EventLoop::Handler {
+ public:
+  explicit OrderingHandler(EventLoop& loop) : loop_(loop) {}
+  void OnEvents(uint32_t) override {
+    loop_.Post([this] {
+      order.push_back("posted");
+      done.set_value();
+    });
+    loop_.AtRoundEnd([this] { order.push_back("round end"); });
+  }
+  std::vector<std::string> order;
+  std::promise<void> done;
+
+ private:
+  EventLoop& loop_;
+};
+
+TEST(EventLoopTest, RoundEndTasksRunBeforeTheTasksPostedDuringTheRound) {
+  int fds[2];
+  ASSERT_EQ(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, fds), 0);
+  UniqueFd a(fds[0]), b(fds[1]);
+  LoopThread t;
+  OrderingHandler h(t.loop);
+  t.RunOnLoop([&] { ASSERT_EQ(t.loop.Watch(a.get(), &h, EPOLLIN), 0); });
+  ASSERT_EQ(::write(b.get(), "x", 1), 1);
+  h.done.get_future().wait();
+  EXPECT_EQ(h.order, (std::vector<std::string>{"round end", "posted"}));
+  t.RunOnLoop([&] { t.loop.Unwatch(a.get()); });
+}
+
 TEST(EventLoopTest, StopFromAnotherThreadEndsRun) {
   EventLoop loop;
   std::thread runner([&] { loop.Run(); });
