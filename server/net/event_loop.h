@@ -5,7 +5,8 @@
 // syscalls and asio adds one: every async read first tries recv(2) speculatively, and on a
 // request/reply connection that attempt almost always finds nothing (EAGAIN). Here sockets are
 // edge-triggered and a connection reads again only when its last read filled the buffer or a new
-// edge arrived, which is how Redis gets by with read + write + a share of one epoll_wait.
+// edge arrived, so a round trip costs what it costs Redis: one read, one write and a share of one
+// epoll_wait.
 
 #include <sys/epoll.h>
 
@@ -51,8 +52,9 @@ class EventLoop {
   // Loop thread: runs `task` once this round's events are handled, ahead of the tasks posted during
   // the round (the replies of a round go out before the work it handed to other connections).
   void AtRoundEnd(Task task);
-  // Loop thread: runs `task` after `delay` (timers are not cancellable: the task checks whether it
-  // still has something to do).
+  // Runs `task` on the loop's thread after `delay` (timers are not cancellable: the task checks
+  // whether it still has something to do). From another thread the call first hops onto the loop,
+  // except before Run, when the caller still owns the loop.
   void RunAfter(std::chrono::milliseconds delay, Task task);
 
   // Runs until Stop. Tasks and timers still pending then are dropped unrun.
