@@ -8,6 +8,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <cstdio>
+#include <optional>
 #include <random>
 
 #include "server/aof/aof.h"
@@ -61,7 +62,8 @@ int main(int argc, char** argv) {
     spdlog::set_default_logger(spdlog::basic_logger_mt("kv", logfile));
   }
   spdlog::set_level(LogLevelFromRedis(config.Get("loglevel")));
-  config.OnChange("loglevel", [](const std::string& v) { spdlog::set_level(LogLevelFromRedis(v)); });
+  config.OnChange("loglevel",
+                  [](const std::string& v) { spdlog::set_level(LogLevelFromRedis(v)); });
 
   kv::ServerState state(config);
   state.start_time_ms = kv::UnixMillis();
@@ -82,14 +84,22 @@ int main(int argc, char** argv) {
   state.tcp_port = server.port();
 
   // The main thread only waits for a stop request: SIGINT/SIGTERM or SHUTDOWN.
-  boost::asio::io_context main_ctx;
-  boost::asio::signal_set signals(main_ctx, SIGINT, SIGTERM);
-  signals.async_wait([&](boost::system::error_code ec, int sig) {
+  std::optional<boost::asio::io_context> main_ctx;
+  std::optional<boost::asio::signal_set> signals;
+  try {
+    main_ctx.emplace();
+    signals.emplace(*main_ctx, SIGINT, SIGTERM);
+  } catch (const boost::system::system_error& e) {
+    // Out of descriptors, typically (ulimit -n): say so rather than abort.
+    spdlog::critical("cannot watch for signals: {}", e.what());
+    return 1;
+  }
+  signals->async_wait([&](boost::system::error_code ec, int sig) {
     if (!ec) spdlog::info("received signal {}, shutting down", sig);
-    main_ctx.stop();
+    main_ctx->stop();
   });
   state.request_shutdown = [&main_ctx] {
-    boost::asio::post(main_ctx, [&main_ctx] { main_ctx.stop(); });
+    boost::asio::post(*main_ctx, [&main_ctx] { main_ctx->stop(); });
   };
   std::signal(SIGPIPE, SIG_IGN);
 
@@ -116,7 +126,7 @@ int main(int argc, char** argv) {
   spdlog::info("kv-server ready to accept connections on {}:{} ({} I/O thread(s), {} shards)",
                config.Get("bind"), server.port(), config.GetInt("io-threads"),
                config.GetInt("shards"));
-  main_ctx.run();
+  main_ctx->run();
 
 #ifdef KV_WITH_ADMIN
   admin.reset();

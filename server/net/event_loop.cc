@@ -6,7 +6,6 @@
 #include <array>
 #include <cerrno>
 #include <cstring>
-#include <system_error>
 
 namespace kv::net {
 namespace {
@@ -18,13 +17,15 @@ constexpr int kMaxEvents = 256;
 
 EventLoop::EventLoop()
     : epoll_(::epoll_create1(EPOLL_CLOEXEC)), wakeup_(::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) {
-  if (!epoll_) throw std::system_error(errno, std::generic_category(), "epoll_create1");
-  if (!wakeup_) throw std::system_error(errno, std::generic_category(), "eventfd");
+  if (!epoll_ || !wakeup_) {
+    error_ = std::string("cannot create the event loop: ") + std::strerror(errno);
+    return;
+  }
   epoll_event ev{};
   ev.events = EPOLLIN;
   ev.data.ptr = nullptr;  // the wake-up descriptor; every other entry is a Handler
   if (::epoll_ctl(epoll_.get(), EPOLL_CTL_ADD, wakeup_.get(), &ev) != 0) {
-    throw std::system_error(errno, std::generic_category(), "epoll_ctl(eventfd)");
+    error_ = std::string("cannot watch the event loop's eventfd: ") + std::strerror(errno);
   }
 }
 

@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <functional>
 #include <queue>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -35,11 +36,14 @@ class EventLoop {
   };
   using Task = std::function<void()>;
 
-  // Throws std::system_error when the kernel refuses an epoll or eventfd descriptor (start-up).
+  // When the kernel refuses the epoll or eventfd descriptor, error() says so and the loop must not
+  // be used.
   EventLoop();
   ~EventLoop();
   EventLoop(const EventLoop&) = delete;
   EventLoop& operator=(const EventLoop&) = delete;
+
+  const std::string& error() const { return error_; }
 
   // Watches `fd` edge-triggered for `events` (EPOLLET is added) until Unwatch or close; the
   // handler must outlive the registration. 0 or an errno value.
@@ -80,6 +84,7 @@ class EventLoop {
 
   UniqueFd epoll_;
   UniqueFd wakeup_;  // eventfd: other threads' posts and Stop
+  std::string error_;
   std::atomic<bool> stop_{false};
   std::atomic<std::thread::id> owner_{};
   Mailbox<Task> remote_;     // posted from other threads

@@ -32,6 +32,9 @@ Server::Server(Dispatcher& dispatcher, size_t io_threads) : dispatcher_(dispatch
 Server::~Server() { Stop(); }
 
 std::optional<std::string> Server::Listen(const std::string& bind, int port) {
+  for (auto& t : threads_) {
+    if (!t->loop.error().empty()) return t->loop.error();
+  }
   std::string error;
   listener_ = ListenTcp(bind, port, 511, &error);
   if (!listener_) return error;

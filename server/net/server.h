@@ -21,7 +21,8 @@ class Server : private EventLoop::Handler {
   Server(Dispatcher& dispatcher, size_t io_threads);
   ~Server();
 
-  // Binds the RESP port; returns an error message on failure. The bound port is in port().
+  // Binds the RESP port; returns an error message on failure (of the bind, or of an I/O thread's
+  // event loop). The bound port is in port().
   std::optional<std::string> Listen(const std::string& bind, int port);
   // Starts the I/O threads; returns immediately.
   void Start();

@@ -4,8 +4,10 @@ Each test runs against redis-server and kv-server (parametrised `server` fixture
 `server_factory`), so the expected behaviour is proven on Redis by the same run.
 """
 
+import resource
 import socket
 import struct
+import subprocess
 import threading
 import time
 
@@ -13,6 +15,7 @@ import pytest
 import redis
 
 import resp
+from conftest import kv_argv
 from resp import encode_command
 
 SERVER_KINDS = ("redis", "kv")
@@ -184,6 +187,21 @@ def test_sigterm_exits_zero(server_factory, kind):
         c2 = server.raw()  # an idle open connection must not block the shutdown
         assert server.stop() == 0, server.log_tail()
         c2.close()
+
+
+@pytest.mark.parametrize("nofile, what", [(4, b"event loop"), (5, b"cannot listen"),
+                                          (8, b"cannot watch for signals")])
+def test_too_few_descriptors_is_a_clear_error(pytestconfig, tmp_path, nofile, what):
+    # With `ulimit -n` this low the I/O thread's event loop, the listening socket or the signal
+    # watch gets no descriptor: kv-server must say which and exit 1, not abort.
+    def limit():
+        resource.setrlimit(resource.RLIMIT_NOFILE, (nofile, nofile))
+
+    argv = kv_argv(pytestconfig) + ["--port", "0", "--bind", "127.0.0.1", "--dir", str(tmp_path)]
+    p = subprocess.run(argv, preexec_fn=limit, capture_output=True, timeout=30)
+    out = p.stdout + p.stderr
+    assert p.returncode == 1, out
+    assert b"critical" in out and what in out and b"Too many open files" in out, out
 
 
 def test_redis_py_client(server):
