@@ -193,8 +193,7 @@ std::optional<std::string> Aof::LoadAll(const AofManifest& m) {
 }
 
 void Aof::Shutdown() {
-  if (shut_down_) return;
-  shut_down_ = true;
+  if (shut_down_.exchange(true)) return;
   rewrite_abort_ = true;
   { std::unique_lock lk(rewrite_mu_); }
   if (rewriter_.joinable()) rewriter_.join();

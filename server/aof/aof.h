@@ -224,7 +224,8 @@ class Aof final : public WriteLog, public AofControl {
   std::vector<std::string> capture_outputs_;
   bool capture_failed_ = false;
 
-  bool shut_down_ = false;
+  // Set by Shutdown (main thread), read by the writer's cron and by BGREWRITEAOF callers.
+  std::atomic<bool> shut_down_{false};
 };
 
 }  // namespace kv
