@@ -122,12 +122,14 @@ class ServerProcess:
                 raise RuntimeError(f"exited with {self.proc.returncode}")
             try:
                 with resp.RawClient(HOST, self.port, timeout=1.0) as c:
-                    if c.cmd("PING") == resp.Status(b"PONG"):
+                    # PING answers while the AOF still loads; a data command answers LOADING.
+                    if c.cmd("PING") == resp.Status(b"PONG") and isinstance(
+                            c.cmd("EXISTS", "__ready_probe__"), int):
                         return
             except (OSError, resp.ConnectionClosed, TimeoutError):
                 pass
             time.sleep(0.02)
-        raise RuntimeError("not answering PING after %.0fs" % START_TIMEOUT_S)
+        raise RuntimeError("not ready (PING, then a data command) after %.0fs" % START_TIMEOUT_S)
 
     def _kill(self):
         if self.proc and self.proc.poll() is None:
