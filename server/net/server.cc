@@ -38,17 +38,17 @@ std::optional<std::string> Server::Listen(const std::string& bind, int port) {
   std::string error;
   listener_ = ListenTcp(bind, port, 511, &error);
   if (!listener_) return error;
+  // Watched before thread 0 runs: connections that arrive first wait in the backlog.
+  if (int err = threads_[0]->loop.Watch(listener_.get(), this, EPOLLIN)) {
+    listener_.reset();
+    return std::string("cannot watch the listening socket: ") + std::strerror(err);
+  }
+  accepting_ = true;
   port_ = LocalPort(listener_.get());
   return std::nullopt;
 }
 
 void Server::Start() {
-  if (listener_) {
-    if (int err = threads_[0]->loop.Watch(listener_.get(), this, EPOLLIN)) {
-      spdlog::critical("cannot watch the listening socket: {}", std::strerror(err));
-    }
-    accepting_ = true;
-  }
   ScheduleCron();
   for (size_t i = 0; i < threads_.size(); ++i) {
     IoThread* io = threads_[i].get();
