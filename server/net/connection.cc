@@ -167,8 +167,10 @@ void Connection::ReadInput() {
   dispatcher_.server().stats.net_input_bytes.fetch_add(n, std::memory_order_relaxed);
   client_.last_interaction_ms.store(UnixMillis(), std::memory_order_relaxed);
   ProcessInput();
-  if (!flush_scheduled_ && !out_.empty()) {
+  if (!flush_scheduled_ && (!out_.empty() || closing_)) {
     // As Redis: the replies of a round leave together after every ready connection was read.
+    // A closing connection flushes even with nothing to send (QUIT under CLIENT REPLY OFF): the
+    // flush is what closes it.
     flush_scheduled_ = true;
     owner_.ScheduleFlush(shared_from_this());
   }
