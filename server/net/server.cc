@@ -43,7 +43,6 @@ std::optional<std::string> Server::Listen(const std::string& bind, int port) {
     listener_.reset();
     return std::string("cannot watch the listening socket: ") + std::strerror(err);
   }
-  accepting_ = true;
   port_ = LocalPort(listener_.get());
   return std::nullopt;
 }
@@ -63,7 +62,7 @@ void Server::OnEvents(uint32_t /*events*/) { AcceptPending(); }
 
 void Server::AcceptPending() {
   // Edge-triggered: take everything pending, until accept says there is no more.
-  while (accepting_) {
+  while (listener_) {
     UniqueFd socket(::accept4(listener_.get(), nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC));
     if (!socket) {
       int err = errno;
@@ -96,7 +95,7 @@ void Server::StartConnection(IoThread& target, UniqueFd socket) {
 void Server::ScheduleCron() {
   int64_t hz = std::clamp<int64_t>(dispatcher_.server().config.GetInt("hz"), 1, 500);
   threads_[0]->loop.RunAfter(std::chrono::milliseconds(1000 / hz), [this] {
-    if (!accepting_) return;
+    if (!listener_) return;  // stopping
     // Bounded per shard and database so one cycle never stalls thread 0 for long.
     dispatcher_.server().keyspace.ActiveExpireCycle(UnixMillis(), 200);
     SampleServerStats(dispatcher_.server(), UnixMillis());
@@ -126,7 +125,6 @@ void Server::Stop() {
     // Each step runs on the thread that owns the objects it touches.
     OnEveryThread([this](size_t i) {
       if (i == 0 && listener_) {
-        accepting_ = false;
         threads_[0]->loop.Unwatch(listener_.get());
         listener_.reset();
       }

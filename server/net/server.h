@@ -49,8 +49,7 @@ class Server : private EventLoop::Handler {
 
   Dispatcher& dispatcher_;
   std::vector<std::unique_ptr<IoThread>> threads_;
-  UniqueFd listener_;
-  bool accepting_ = false;  // thread 0: the listener is open and the cron runs
+  UniqueFd listener_;  // open from Listen until Stop; the cron runs while it is
   size_t next_thread_ = 0;
   int port_ = 0;
   bool stopped_ = false;
