@@ -284,11 +284,7 @@ void Connection::Flush() {
     return;
   }
   size_t n = 0;
-  if (SendSome(socket_.get(), out_, &n) != 0) {
-    CloseNow();
-    return;
-  }
-  dispatcher_.server().stats.net_output_bytes.fetch_add(n, std::memory_order_relaxed);
+  if (!Send(out_, &n)) return;
   if (n == out_.size()) {
     ReleaseOutput(out_);
     if (closing_) CloseNow();
@@ -309,13 +305,18 @@ void Connection::ReleaseOutput(std::string& buf) {
   }
 }
 
+bool Connection::Send(std::string_view data, size_t* sent) {
+  if (SendSome(socket_.get(), data, sent) != 0) {
+    CloseNow();
+    return false;
+  }
+  dispatcher_.server().stats.net_output_bytes.fetch_add(*sent, std::memory_order_relaxed);
+  return true;
+}
+
 void Connection::OnWritable() {
   size_t n = 0;
-  if (SendSome(socket_.get(), std::string_view(writing_).substr(written_), &n) != 0) {
-    CloseNow();
-    return;
-  }
-  dispatcher_.server().stats.net_output_bytes.fetch_add(n, std::memory_order_relaxed);
+  if (!Send(std::string_view(writing_).substr(written_), &n)) return;
   written_ += n;
   if (written_ < writing_.size()) return;
   writing_in_flight_ = false;

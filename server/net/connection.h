@@ -65,6 +65,9 @@ class Connection final : public ClientChannel,
   // Writes the replies produced so far; what the socket does not take waits for EPOLLOUT.
   void Flush();
   void OnWritable();
+  // Sends what the socket takes of `data` now (*sent) and counts it; false (and closes) when the
+  // connection is broken.
+  bool Send(std::string_view data, size_t* sent);
   static void ReleaseOutput(std::string& buf);
   void CloseNow();
   using PostedFn = std::function<void(ClientState&, resp::ReplyBuilder&)>;
