@@ -96,15 +96,9 @@ void EventLoop::RunDueTimers() {
   }
 }
 
-void EventLoop::RunRoundEnd() {
-  running_.swap(round_end_);
-  for (Task& task : running_) task();
-  running_.clear();
-}
-
-void EventLoop::RunLocalTasks() {
-  // Tasks posted while these run wait for the next round, after the sockets had their turn.
-  running_.swap(local_);
+void EventLoop::RunQueued(std::vector<Task>& queue) {
+  // Tasks queued while these run wait for the next round, after the sockets had their turn.
+  running_.swap(queue);
   for (Task& task : running_) task();
   running_.clear();
 }
@@ -126,8 +120,8 @@ void EventLoop::Run() {
       }
     }
     RunDueTimers();
-    RunRoundEnd();
-    RunLocalTasks();
+    RunQueued(round_end_);
+    RunQueued(local_);
   }
 }
 

@@ -79,8 +79,8 @@ class EventLoop {
   void DrainWakeups();
   int TimeoutMs() const;
   void RunDueTimers();
-  void RunLocalTasks();
-  void RunRoundEnd();
+  // Runs the tasks in `queue` (round_end_ or local_) and empties it.
+  void RunQueued(std::vector<Task>& queue);
 
   UniqueFd epoll_;
   UniqueFd wakeup_;  // eventfd: other threads' posts and Stop
