@@ -61,11 +61,15 @@ class Server:
                 return False
             try:
                 with socket.create_connection((HOST, self.port), timeout=0.5) as s:
+                    # PING answers while the AOF still loads; a data command answers LOADING.
                     s.sendall(b"PING\r\n")
                     if s.recv(16).startswith(b"+PONG"):
-                        return True
+                        s.sendall(encode("EXISTS", "__ready_probe__"))
+                        if s.recv(64).startswith(b":"):
+                            return True
             except OSError:
-                time.sleep(0.05)
+                pass
+            time.sleep(0.05)
         return False
 
     def log(self):
