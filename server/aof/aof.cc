@@ -10,7 +10,7 @@
 #include <filesystem>
 
 #include "server/aof/aof_loader.h"
-#include "server/aof/file_util.h"
+#include "server/base/file_util.h"
 #include "server/base/clock.h"
 #include "server/base/thread_name.h"
 
@@ -74,20 +74,20 @@ std::optional<std::string> Aof::Start() {
   bool have = false;
   const std::string manifest_path = PathOf(ManifestFileName(name));
   std::string text;
-  if (aof_io::ReadFile(manifest_path, &text)) {
+  if (file_io::ReadFile(manifest_path, &text)) {
     std::string err;
     auto parsed = ParseManifest(text, &err);
     if (!parsed) return err + " (" + manifest_path + ")";
     m = *parsed;
     have = true;
   } else if (std::string legacy = server_.config.Get("dir") + "/" + name;
-             aof_io::FileSize(legacy) >= 0) {
+             file_io::FileSize(legacy) >= 0) {
     // A single-file AOF from before the multi-part layout becomes the base, as Redis 7 upgrades.
     m.base = AofFileInfo{BaseFileName(name, 1), 1, AofFileInfo::Type::kBase};
     if (::rename(legacy.c_str(), PathOf(m.base->name).c_str()) != 0) {
       return "Can't move the old AOF " + legacy + " into " + dir + ": " + ErrnoText(errno);
     }
-    if (int rc = aof_io::WriteFileAtomic(dir, ManifestFileName(name), FormatManifest(m))) {
+    if (int rc = file_io::WriteFileAtomic(dir, ManifestFileName(name), FormatManifest(m))) {
       return "Can't write the AOF manifest: " + ErrnoText(rc);
     }
     spdlog::info("Upgraded the single-file AOF {} to the multi-part layout in {}", legacy, dir);
@@ -119,18 +119,18 @@ std::optional<std::string> Aof::Start() {
     const std::string live = PathOf(m.incrs.back().name);
     fd_ = ::open(live.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
     if (fd_ < 0) return "Can't open the AOF file " + live + " for appending: " + ErrnoText(errno);
-    file_size_ = std::max<int64_t>(0, aof_io::FileSize(live));
+    file_size_ = std::max<int64_t>(0, file_io::FileSize(live));
   }
   if (manifest_dirty) {
-    if (int rc = aof_io::WriteFileAtomic(dir, ManifestFileName(name), FormatManifest(m))) {
+    if (int rc = file_io::WriteFileAtomic(dir, ManifestFileName(name), FormatManifest(m))) {
       return "Can't write the AOF manifest: " + ErrnoText(rc);
     }
   }
   synced_size_ = file_size_;
-  base_size_ = m.base ? std::max<int64_t>(0, aof_io::FileSize(PathOf(m.base->name))) : 0;
+  base_size_ = m.base ? std::max<int64_t>(0, file_io::FileSize(PathOf(m.base->name))) : 0;
   int64_t closed = 0;
   for (size_t i = 0; i + 1 < m.incrs.size(); ++i) {
-    closed += std::max<int64_t>(0, aof_io::FileSize(PathOf(m.incrs[i].name)));
+    closed += std::max<int64_t>(0, file_io::FileSize(PathOf(m.incrs[i].name)));
   }
   closed_incr_size_ = closed;
   live_size_ = file_size_;
@@ -155,7 +155,7 @@ std::optional<std::string> Aof::LoadAll(const AofManifest& m) {
   AofLoadProgress progress;
   progress.last_log_us = MonotonicMicros();
   for (const auto* f : files) {
-    int64_t size = aof_io::FileSize(PathOf(f->name));
+    int64_t size = file_io::FileSize(PathOf(f->name));
     if (size < 0) return "The AOF file " + PathOf(f->name) + " listed in the manifest is missing";
     progress.total_bytes += size;
   }
@@ -170,7 +170,7 @@ std::optional<std::string> Aof::LoadAll(const AofManifest& m) {
   for (size_t i = 0; i < files.size(); ++i) {
     const bool last = i + 1 == files.size();
     const std::string path = PathOf(files[i]->name);
-    int64_t before = aof_io::FileSize(path);
+    int64_t before = file_io::FileSize(path);
     if (auto err = LoadAofFile(dispatcher_, replay, path, files[i]->name, last && truncate_ok,
                                &progress)) {
       // Truncation is acceptable only at the very end of the log (a crash mid-write); earlier,
@@ -181,7 +181,7 @@ std::optional<std::string> Aof::LoadAll(const AofManifest& m) {
       }
       return err;
     }
-    if (!last && aof_io::FileSize(path) != before) {
+    if (!last && file_io::FileSize(path) != before) {
       return "Fatal error: the AOF file " + files[i]->name + " changed while loading";
     }
   }
@@ -318,7 +318,7 @@ bool Aof::WriteChunk(Chunk& c) {
       c.data.clear();  // appendonly was switched off: nothing to write to
     } else {
       size_t written = 0;
-      int err = aof_io::WriteAll(fd_, c.data, &written);
+      int err = file_io::WriteAll(fd_, c.data, &written);
       if (err != 0) {
         // Take back a partial record so the file never holds half a command in the middle; when
         // even that fails, keep what reached the file and continue from there next time.
@@ -405,7 +405,7 @@ bool Aof::RepairUnsynced() {
   }
   file_size_ = synced_size_;
   size_t written = 0;
-  int err = aof_io::WriteAll(fd_, unsynced_, &written);
+  int err = file_io::WriteAll(fd_, unsynced_, &written);
   file_size_ += static_cast<int64_t>(written);
   live_size_ = file_size_;
   if (err != 0) {

@@ -10,7 +10,7 @@
 #include <thread>
 
 #include "server/aof/aof.h"
-#include "server/aof/file_util.h"
+#include "server/base/file_util.h"
 #include "server/base/clock.h"
 
 namespace kv {
@@ -22,7 +22,7 @@ constexpr int64_t kEnableRetryMsForRewrite = 5000;
 }  // namespace
 
 bool Aof::PersistManifest(const AofManifest& m, std::string* error) {
-  int rc = aof_io::WriteFileAtomic(
+  int rc = file_io::WriteFileAtomic(
       aof_dir(), ManifestFileName(server_.config.Get("appendfilename")), FormatManifest(m));
   if (rc != 0) *error = std::string("can't persist the AOF manifest: ") + std::strerror(rc);
   return rc == 0;
@@ -36,7 +36,7 @@ bool Aof::WriteCaptured(int fd, std::string* error) {
   }
   for (const auto& out : outputs) {
     size_t written = 0;
-    if (int rc = aof_io::WriteAll(fd, out, &written)) {
+    if (int rc = file_io::WriteAll(fd, out, &written)) {
       *error = std::string("can't write the new base file: ") + std::strerror(rc);
       return false;
     }
@@ -87,7 +87,7 @@ bool Aof::RewriteBody(RewriteMode mode, std::string* error) {
   if (!have_manifest_) {
     // appendonly was off at start-up: files of an earlier run may be there; never reuse names.
     std::string text, err;
-    if (aof_io::ReadFile(PathOf(ManifestFileName(name)), &text)) {
+    if (file_io::ReadFile(PathOf(ManifestFileName(name)), &text)) {
       if (auto parsed = ParseManifest(text, &err)) old = *parsed;
     }
   }
@@ -143,7 +143,7 @@ bool Aof::RewriteBody(RewriteMode mode, std::string* error) {
       manifest_ = m;
       added_incr = true;
     } else {
-      aof_io::FsyncDir(dir);
+      file_io::FsyncDir(dir);
     }
   }
 
@@ -189,7 +189,7 @@ bool Aof::RewriteBody(RewriteMode mode, std::string* error) {
       }
     }
     size_t written = 0;
-    if (int rc = aof_io::WriteAll(fd, out, &written)) {
+    if (int rc = file_io::WriteAll(fd, out, &written)) {
       return fail(std::string("can't write the new base file: ") + std::strerror(rc));
     }
     if (!WriteCaptured(fd, error)) return fail(*error);
@@ -203,7 +203,7 @@ bool Aof::RewriteBody(RewriteMode mode, std::string* error) {
     }
   }
   if (::fsync(fd) != 0) return fail(std::string("fsync of the new base: ") + std::strerror(errno));
-  int64_t new_base_size = aof_io::FileSize(temp_path);
+  int64_t new_base_size = file_io::FileSize(temp_path);
   ::close(fd);
   fd = -1;
 
@@ -221,7 +221,7 @@ bool Aof::RewriteBody(RewriteMode mode, std::string* error) {
     return fail(std::string("can't rename the new base: ") + std::strerror(errno));
   }
   // The base's name must be durable before a manifest that names it.
-  aof_io::FsyncDir(dir);
+  file_io::FsyncDir(dir);
   std::vector<std::string> obsolete;
   {
     std::lock_guard lk(manifest_mu_);
@@ -260,7 +260,7 @@ bool Aof::RewriteBody(RewriteMode mode, std::string* error) {
       ::unlink(PathOf(f).c_str());
     }
   }
-  aof_io::FsyncDir(dir);
+  file_io::FsyncDir(dir);
   base_size_ = new_base_size;
   if (mode != RewriteMode::kOffline) closed_incr_size_ = 0;
   rewrite_base_size_ = CurrentSize();

@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "server/aof/aof_format.h"
-#include "server/aof/file_util.h"
+#include "server/base/file_util.h"
 #include "server/commands/command_registry.h"
 
 namespace kv {
@@ -86,7 +86,7 @@ TEST_F(AofTest, WritesSurviveRestartWithSelect) {
     n.aof().Shutdown();
   }
   std::string manifest;
-  ASSERT_TRUE(aof_io::ReadFile(aof_dir() + "/appendonly.aof.manifest", &manifest));
+  ASSERT_TRUE(file_io::ReadFile(aof_dir() + "/appendonly.aof.manifest", &manifest));
   EXPECT_EQ(manifest, "file appendonly.aof.1.incr.aof seq 1 type i\n");
   std::this_thread::sleep_for(std::chrono::milliseconds(5));
   Node n(dir_.string());
@@ -149,13 +149,13 @@ TEST_F(AofTest, RewriteCompactsAndKeepsLaterWrites) {
     n.aof().Shutdown();
   }
   std::string manifest;
-  ASSERT_TRUE(aof_io::ReadFile(aof_dir() + "/appendonly.aof.manifest", &manifest));
+  ASSERT_TRUE(file_io::ReadFile(aof_dir() + "/appendonly.aof.manifest", &manifest));
   EXPECT_EQ(manifest,
             "file appendonly.aof.1.base.aof seq 1 type b\n"
             "file appendonly.aof.2.incr.aof seq 2 type i\n");
   EXPECT_FALSE(std::filesystem::exists(aof_dir() + "/appendonly.aof.1.incr.aof"));
   std::string base;
-  ASSERT_TRUE(aof_io::ReadFile(aof_dir() + "/appendonly.aof.1.base.aof", &base));
+  ASSERT_TRUE(file_io::ReadFile(aof_dir() + "/appendonly.aof.1.base.aof", &base));
   EXPECT_NE(base.find("$3\r\n100\r\n"), std::string::npos);  // compacted to one SET
   Node n(dir_.string());
   ASSERT_FALSE(n.Start());
@@ -213,12 +213,12 @@ TEST_F(AofTest, TruncatedTailIsCutBackOrRefused) {
     n.aof().Shutdown();
   }
   const std::string incr = aof_dir() + "/appendonly.aof.1.incr.aof";
-  int64_t whole = aof_io::FileSize(incr);
+  int64_t whole = file_io::FileSize(incr);
   {
     std::string data;
-    ASSERT_TRUE(aof_io::ReadFile(incr, &data));
+    ASSERT_TRUE(file_io::ReadFile(incr, &data));
     data += "*3\r\n$3\r\nSET\r\n$1\r\nc\r\n$1";
-    ASSERT_EQ(aof_io::WriteFileAtomic(aof_dir(), "appendonly.aof.1.incr.aof", data), 0);
+    ASSERT_EQ(file_io::WriteFileAtomic(aof_dir(), "appendonly.aof.1.incr.aof", data), 0);
   }
   {
     Node n(dir_.string(), {{"aof-load-truncated", "no"}});
@@ -230,7 +230,7 @@ TEST_F(AofTest, TruncatedTailIsCutBackOrRefused) {
   Node n(dir_.string());
   ASSERT_FALSE(n.Start());
   EXPECT_EQ(n.Run({"GET", "b"}), "$1\r\n2\r\n");
-  EXPECT_EQ(aof_io::FileSize(incr), whole);
+  EXPECT_EQ(file_io::FileSize(incr), whole);
 }
 
 TEST_F(AofTest, CorruptionInTheMiddleNamesTheOffset) {
@@ -243,11 +243,11 @@ TEST_F(AofTest, CorruptionInTheMiddleNamesTheOffset) {
   }
   const std::string incr = aof_dir() + "/appendonly.aof.1.incr.aof";
   std::string data;
-  ASSERT_TRUE(aof_io::ReadFile(incr, &data));
+  ASSERT_TRUE(file_io::ReadFile(incr, &data));
   size_t second = data.find("*3", data.find("SET") + 1);
   ASSERT_NE(second, std::string::npos);
   data[second] = '!';
-  ASSERT_EQ(aof_io::WriteFileAtomic(aof_dir(), "appendonly.aof.1.incr.aof", data), 0);
+  ASSERT_EQ(file_io::WriteFileAtomic(aof_dir(), "appendonly.aof.1.incr.aof", data), 0);
   Node n(dir_.string());
   auto err = n.Start();
   ASSERT_TRUE(err);
@@ -265,7 +265,7 @@ TEST_F(AofTest, AppendOnlySwitchedAtRunTime) {
     std::string text;
     for (int i = 0; i < 500 && text.find(" type b") == std::string::npos; ++i) {
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
-      aof_io::ReadFile(manifest, &text);
+      file_io::ReadFile(manifest, &text);
     }
     ASSERT_NE(text.find(" type b"), std::string::npos);
     n.Run({"SET", "after", "2"});
@@ -313,7 +313,7 @@ TEST_F(AofTest, PersistenceInfoShowsLoadProgressWhileLoading) {
     for (int i = 0; i < 100; ++i) n.Run({"SET", "k" + std::to_string(i), "v"});
     n.aof().Shutdown();
   }
-  const int64_t size = aof_io::FileSize(aof_dir() + "/appendonly.aof.1.incr.aof");
+  const int64_t size = file_io::FileSize(aof_dir() + "/appendonly.aof.1.incr.aof");
   ASSERT_GT(size, 0);
   Node n(dir_.string());
   n.state().loading = true;  // as main() has it until the files are replayed

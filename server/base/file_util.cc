@@ -1,4 +1,4 @@
-#include "server/aof/file_util.h"
+#include "server/base/file_util.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -6,7 +6,7 @@
 
 #include <cerrno>
 
-namespace kv::aof_io {
+namespace kv::file_io {
 
 int WriteAll(int fd, std::string_view data, size_t* written) {
   *written = 0;
@@ -69,4 +69,4 @@ bool ReadFile(const std::string& path, std::string* out) {
   }
 }
 
-}  // namespace kv::aof_io
+}  // namespace kv::file_io

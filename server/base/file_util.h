@@ -1,12 +1,13 @@
 #pragma once
 
-// Small POSIX file helpers for the AOF (errors as errno values, never exceptions).
+// Small POSIX file helpers for the AOF and the cluster state (errors as errno values, never
+// exceptions).
 
 #include <cstdint>
 #include <string>
 #include <string_view>
 
-namespace kv::aof_io {
+namespace kv::file_io {
 
 // Writes all of `data` (retrying on EINTR and short writes); returns 0 or an errno value and, in
 // *written, how many bytes did reach the file.
@@ -19,4 +20,4 @@ int WriteFileAtomic(const std::string& dir, const std::string& name, std::string
 int64_t FileSize(const std::string& path);
 bool ReadFile(const std::string& path, std::string* out);
 
-}  // namespace kv::aof_io
+}  // namespace kv::file_io
