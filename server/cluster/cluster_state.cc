@@ -101,6 +101,7 @@ std::string ClusterState::ToJson() const {
   json j;
   j["version"] = kStateFormatVersion;
   j["epoch"] = epoch;
+  j["cluster_id"] = cluster_id;
   j["vnodes"] = vnodes;
   j["change_id"] = change_id;
   json ms = json::array();
@@ -141,6 +142,7 @@ std::optional<ClusterState> ClusterState::FromJson(std::string_view text, std::s
     }
     ClusterState s;
     s.epoch = j.at("epoch").get<uint64_t>();
+    s.cluster_id = j.at("cluster_id").get<std::string>();
     s.vnodes = j.at("vnodes").get<int>();
     s.change_id = j.at("change_id").get<std::string>();
     for (const json& m : j.at("members")) {
@@ -192,9 +194,10 @@ std::string ClusterState::Digest() const {
   return fmt::format("{:016x}", XXH3_64bits(text.data(), text.size()));
 }
 
-ClusterState BootstrapState(const Member& self, int vnodes) {
+ClusterState BootstrapState(const Member& self, int vnodes, std::string cluster_id) {
   ClusterState s;
   s.epoch = 1;
+  s.cluster_id = std::move(cluster_id);
   s.vnodes = vnodes;
   s.members.push_back(self);
   s.members.back().state = MemberState::kUp;

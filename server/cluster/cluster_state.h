@@ -47,6 +47,8 @@ inline constexpr int16_t kNoOwner = -1;
 
 struct ClusterState {
   uint64_t epoch = 0;  // 0: no state yet (a node that has neither bootstrapped nor joined)
+  // Chosen when the first member bootstraps; a state from another cluster is never adopted.
+  std::string cluster_id;
   int vnodes = 128;
   std::vector<Member> members;  // sorted by id
   // kNumSlots entries when epoch > 0: index into members, or kNoOwner.
@@ -76,6 +78,6 @@ struct ClusterState {
 };
 
 // The bootstrap state of a ring of one: epoch 1, every slot owned by `self`.
-ClusterState BootstrapState(const Member& self, int vnodes);
+ClusterState BootstrapState(const Member& self, int vnodes, std::string cluster_id);
 
 }  // namespace kv::cluster

@@ -95,7 +95,7 @@ TEST(Ring, PlanMovesListsSlotsMovingToANewMember) {
 }
 
 TEST(ClusterStateJson, RoundTripsAndRejectsGarbage) {
-  ClusterState s = BootstrapState(Member{"b", "10.0.0.1", 6379, 7379}, 128);
+  ClusterState s = BootstrapState(Member{"b", "10.0.0.1", 6379, 7379}, 128, "c1");
   s.UpsertMember(Member{"a", "host-a.svc", 6380, 7380, MemberState::kJoining});
   EXPECT_EQ(s.OwnerOf(0)->id, "b");  // inserting "a" before "b" kept owners pointing at "b"
   s.slot_owner[5] = 0;
@@ -112,7 +112,7 @@ TEST(ClusterStateJson, RoundTripsAndRejectsGarbage) {
   EXPECT_FALSE(ClusterState::FromJson(R"({"version":99})", &err));
   EXPECT_NE(err.find("version"), std::string::npos);
   EXPECT_FALSE(ClusterState::FromJson(
-      R"({"version":1,"epoch":1,"vnodes":1,"change_id":"x","members":[],"slots":[[0,5,0]],"migrations":[]})",
+      R"({"version":1,"epoch":1,"cluster_id":"c","vnodes":1,"change_id":"x","members":[],"slots":[[0,5,0]],"migrations":[]})",
       &err));
 }
 
