@@ -173,6 +173,7 @@ std::unique_ptr<AdminServer> AdminServer::Start(const AdminServerOptions& option
   grpc::ServerBuilder builder;
   builder.AddListeningPort(JoinHostPort(bind, options.port), creds, &impl->port);
   builder.RegisterService(&impl->service);
+  for (grpc::Service* extra : options.extra_services) builder.RegisterService(extra);
   grpc::ResourceQuota quota("kvcache-admin");
   quota.SetMaxThreads(std::max(options.max_threads, 2));
   builder.SetResourceQuota(quota);

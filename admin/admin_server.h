@@ -6,8 +6,13 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "admin/node_backend.h"
+
+namespace grpc {
+class Service;
+}
 
 namespace kv::admin {
 
@@ -25,6 +30,9 @@ struct AdminServerOptions {
   std::string tls_client_ca_file;
   // Upper bound on gRPC's sync-server threads for this server.
   int max_threads = 8;
+  // More services on the same port (the cluster's Peer service); they do their own auth and must
+  // outlive the server.
+  std::vector<grpc::Service*> extra_services;
 };
 
 class AdminServer {

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "admin/admin_server.h"
+#include "admin/cluster_plane.h"
 #include "admin/server_backend.h"
 #include "server/commands/server_state.h"
 
@@ -60,7 +61,8 @@ struct NodeAdmin::Impl {
 NodeAdmin::NodeAdmin(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 NodeAdmin::~NodeAdmin() = default;
 
-std::unique_ptr<NodeAdmin> NodeAdmin::Start(ServerState& state, std::string* error) {
+std::unique_ptr<NodeAdmin> NodeAdmin::Start(ServerState& state, std::string* error,
+                                            ClusterPlane* cluster) {
   const Config& config = state.config;
   std::string id_error;
   std::string node_id = LoadOrCreateNodeId(config.Get("dir"), &id_error);
@@ -80,12 +82,13 @@ std::unique_ptr<NodeAdmin> NodeAdmin::Start(ServerState& state, std::string* err
   options.tls_cert_file = config.Get("admin-tls-cert-file");
   options.tls_key_file = config.Get("admin-tls-key-file");
   options.tls_client_ca_file = config.Get("admin-tls-ca-cert-file");
+  if (cluster) options.extra_services.push_back(cluster->peer_service());
 
   auto impl = std::make_unique<Impl>(state, std::move(node_id));
   AdminError start_error;
   impl->server = AdminServer::Start(options, impl->backend, &start_error);
   if (!impl->server) {
-    if (start_error.code != AdminCode::kUnavailable) {
+    if (start_error.code != AdminCode::kUnavailable || cluster) {
       *error = start_error.message;
       return nullptr;
     }

@@ -14,6 +14,8 @@ struct ServerState;
 
 namespace kv::admin {
 
+class ClusterPlane;
+
 class NodeAdmin {
  public:
   // Reads admin-port, admin-bind, admin-token (or env KVCACHE_ADMIN_TOKEN when the key is empty),
@@ -22,7 +24,10 @@ class NodeAdmin {
   // node should refuse to start. When only the port is taken, the node keeps running without an
   // admin plane and says so in the log: several nodes on one host (tests, benchmarks) must not
   // fail on the shared default admin port.
-  static std::unique_ptr<NodeAdmin> Start(ServerState& state, std::string* error);
+  // With a ClusterPlane (cluster-enabled yes) the Peer service is served on the same port, and a
+  // taken port is fatal: a member without its peer plane cannot take part in the cluster.
+  static std::unique_ptr<NodeAdmin> Start(ServerState& state, std::string* error,
+                                          ClusterPlane* cluster = nullptr);
 
   // Stops the admin server (short grace for in-flight calls). Call from main's thread, never from
   // inside an admin RPC.

@@ -13,6 +13,7 @@
 
 #include "server/aof/aof.h"
 #ifdef KV_WITH_ADMIN
+#include "admin/cluster_plane.h"
 #include "admin/node_admin.h"
 #endif
 #include "server/base/clock.h"
@@ -65,6 +66,12 @@ int main(int argc, char** argv) {
   config.OnChange("loglevel",
                   [](const std::string& v) { spdlog::set_level(LogLevelFromRedis(v)); });
 
+#ifndef KV_WITH_ADMIN
+  if (config.GetBool("cluster-enabled")) {
+    std::fprintf(stderr, "kv-server: this build has no cluster support (built without gRPC)\n");
+    return 1;
+  }
+#endif
   kv::ServerState state(config);
   state.start_time_ms = kv::UnixMillis();
   state.run_id = RandomRunId();
@@ -106,9 +113,19 @@ int main(int argc, char** argv) {
   // Clients may connect while the AOF loads; they get LOADING until it is done.
   state.loading = true;
 #ifdef KV_WITH_ADMIN
+  // Cluster membership (cluster-enabled yes): its Peer service shares the admin port.
+  std::unique_ptr<kv::admin::ClusterPlane> cluster;
+  if (config.GetBool("cluster-enabled")) {
+    std::string cluster_error;
+    cluster = kv::admin::ClusterPlane::Create(dispatcher, &cluster_error);
+    if (!cluster) {
+      spdlog::critical("cluster: {}", cluster_error);
+      return 1;
+    }
+  }
   // Admin plane on its own port and gRPC's threads; stopped before the RESP server below.
   std::string admin_error;
-  auto admin = kv::admin::NodeAdmin::Start(state, &admin_error);
+  auto admin = kv::admin::NodeAdmin::Start(state, &admin_error, cluster.get());
   if (!admin) {
     spdlog::critical("admin: {}", admin_error);
     return 1;
@@ -123,6 +140,9 @@ int main(int argc, char** argv) {
     return 1;
   }
   state.loading = false;
+#ifdef KV_WITH_ADMIN
+  if (cluster) cluster->Start();  // sync with the cluster now that the keyspace is loaded
+#endif
   spdlog::info("kv-server ready to accept connections on {}:{} ({} I/O thread(s), {} shards)",
                config.Get("bind"), server.port(), config.GetInt("io-threads"),
                config.GetInt("shards"));
@@ -130,6 +150,7 @@ int main(int argc, char** argv) {
 
 #ifdef KV_WITH_ADMIN
   admin.reset();
+  cluster.reset();
 #endif
   server.Stop();
   // Everything executed is queued by now: write it and fsync before exiting.

@@ -187,7 +187,11 @@ void ClusterNode::PumpLocked(Outbox* out) {
     }
     if (!r.outcomes.empty()) cv_.notify_all();
     for (AgreementMsg& m : r.messages) {
-      (m.to == opts_.self.id ? local : *out).push_back(std::move(m));
+      if (m.to == opts_.self.id) {
+        local.push_back(std::move(m));
+      } else {
+        out->push_back(std::move(m));
+      }
     }
     if (local.empty()) return;
     // Messages to ourselves are handled here, each after the previous one's state was persisted.

@@ -12,9 +12,10 @@
 #include <string_view>
 #include <vector>
 
+#include "server/base/key_slot.h"  // kNumSlots
+
 namespace kv::cluster {
 
-inline constexpr size_t kNumSlots = 16384;
 inline constexpr int kStateFormatVersion = 1;
 
 // Agreed role of a member. Liveness (up/down as seen by heartbeats) is a local observation and

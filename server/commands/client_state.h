@@ -50,6 +50,9 @@ struct ClientState {
 
   int db = 0;
   bool authenticated = false;
+  // Commands of the node itself (AOF replay, the cluster's sweep of slots it no longer owns) run
+  // where they are, never redirected to a slot's owner.
+  bool no_route = false;
   bool resp3 = false;
   bool close_after_reply = false;  // QUIT, protocol error, CLIENT KILL of self
   // The client is waiting (BLPOP...): the connection stops executing its input until unblocked.

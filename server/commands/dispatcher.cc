@@ -4,6 +4,7 @@
 
 #include "server/base/clock.h"
 #include "server/base/string_util.h"
+#include "server/commands/cluster_routing.h"
 #include "server/commands/transactions.h"
 #include "server/resp/errors.h"
 
@@ -64,6 +65,16 @@ void Dispatcher::Execute(ClientState& client, ArgList args, resp::ReplyBuilder& 
     WriteLog* log = server_.write_log.load(std::memory_order_acquire);
     if (log != nullptr) {
       if (auto err = log->WriteError()) return reject(*err);
+    }
+  }
+  // Cluster mode: a keyed command runs only on the owner of its slot (MOVED, CROSSSLOT,
+  // CLUSTERDOWN otherwise). Inside MULTI the refusal dooms the transaction, as in Redis Cluster.
+  if (server_.cluster && !client.no_route && !spec->is(kAllShards)) {
+    KeyIndexVec keys;
+    spec->KeyIndices(args, &keys);
+    if (!keys.empty()) {
+      cluster::RoutingPtr table = server_.cluster->table();
+      if (auto redirect = ClusterRedirect(table.get(), args, keys)) return reject(*redirect);
     }
   }
   // Inside MULTI everything but the transaction-control commands waits for EXEC. No locks are

@@ -17,6 +17,7 @@ void RegisterCommandDocsFamily(CommandRegistry& r);
 void RegisterServerFamily(CommandRegistry& r);
 void RegisterMultiFamily(CommandRegistry& r);
 void RegisterPubSubFamily(CommandRegistry& r);
+void RegisterClusterFamily(CommandRegistry& r);
 
 // Explicit, in one place: no static initialisers decide what the table holds.
 void RegisterAllFamilies(CommandRegistry& r) {
@@ -35,6 +36,7 @@ void RegisterAllFamilies(CommandRegistry& r) {
   RegisterServerFamily(r);
   RegisterMultiFamily(r);
   RegisterPubSubFamily(r);
+  RegisterClusterFamily(r);
 }
 
 }  // namespace kv

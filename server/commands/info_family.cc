@@ -17,6 +17,7 @@
 #include "server/base/string_util.h"
 #include "server/commands/blocking.h"
 #include "server/commands/command_context.h"
+#include "server/commands/cluster_routing.h"
 #include "server/commands/command_registry.h"
 #include "server/commands/pubsub.h"
 #include "server/commands/server_info.h"
@@ -142,7 +143,7 @@ void ServerSection(ServerState& s, int64_t now_ms, std::string* out) {
   AppendAll(
       out, Line("redis_version", "7.0.15"), Line("kvcache_version", "0.1.0"),
       Line("redis_git_sha1", "00000000"), Line("redis_git_dirty", 0), Line("redis_build_id", "0"),
-      Line("redis_mode", "standalone"),
+      Line("redis_mode", s.cluster ? "cluster" : "standalone"),
       Line("os", StrPrintf("%s %s %s", un.sysname, un.release, un.machine)),
       Line("arch_bits", sizeof(void*) * 8), Line("monotonic_clock", "POSIX clock_gettime"),
       Line("multiplexing_api", "epoll"), Line("atomicvar_api", "c11-builtin"),
@@ -288,6 +289,23 @@ void KeyspaceSection(ServerState& s, std::string* out) {
   }
 }
 
+// cluster_enabled as Redis; in cluster mode also what an operator checks first.
+void ClusterSection(ServerState& s, std::string* out) {
+  if (!s.cluster) return AppendAll(out, Line("cluster_enabled", 0));
+  cluster::RoutingPtr t = s.cluster->table();
+  if (!t) t = std::make_shared<cluster::RoutingTable>();
+  size_t owned = 0;
+  for (int16_t o : t->slot_owner) owned += o != cluster::kNoOwner && o == t->self;
+  size_t up = 0;
+  for (bool r : t->reachable) up += r;
+  AppendAll(out, Line("cluster_enabled", 1));
+  out->append(StrPrintf("cluster_state:%s\r\ncluster_epoch:%llu\r\ncluster_members:%zu\r\n"
+                        "cluster_members_reachable:%zu\r\ncluster_slots_owned:%zu\r\n"
+                        "cluster_synced:%d\r\n",
+                        t->serving() ? "ok" : "fail", static_cast<unsigned long long>(t->epoch),
+                        t->members.size(), up, owned, t->serving() ? 1 : 0));
+}
+
 struct Section {
   std::string_view name;    // lower case, as asked for in INFO <section>
   std::string_view header;  // as printed
@@ -320,7 +338,7 @@ void AppendSection(ServerState& s, std::string_view name, int64_t now_ms, std::s
   if (name == "cpu") return CpuSection(out);
   if (name == "commandstats") return CommandStatsSection(s, out);
   if (name == "latencystats") return LatencyStatsSection(s, out);
-  if (name == "cluster") return AppendAll(out, Line("cluster_enabled", 0));
+  if (name == "cluster") return ClusterSection(s, out);
   if (name == "keyspace") return KeyspaceSection(s, out);
   // modules, errorstats: nothing to report, the header alone as in Redis.
 }

@@ -25,6 +25,7 @@ namespace kv {
 class BlockingRegistry;  // server/commands/blocking.h
 class WatchRegistry;   // transactions.h
 class PubSubRegistry;  // pubsub.h
+class ClusterRouting;  // cluster_routing.h
 
 struct ServerStats {
   std::atomic<uint64_t> connections_received{0};
@@ -59,6 +60,8 @@ struct ServerState {
   // Installed at start-up by InstallTransactions / InstallPubSub; null in a bare ServerState.
   std::shared_ptr<WatchRegistry> watches;
   std::shared_ptr<PubSubRegistry> pubsub;
+  // Set at start-up when cluster-enabled is yes; null for a standalone node.
+  std::shared_ptr<ClusterRouting> cluster;
   // Asks the process to shut down gracefully (SHUTDOWN, admin Shutdown, SIGTERM).
   std::function<void()> request_shutdown;
   int64_t start_time_ms = 0;

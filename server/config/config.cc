@@ -200,6 +200,8 @@ std::vector<std::pair<std::string, std::string>> Config::Match(std::string_view 
   std::lock_guard lock(mu_);
   for (const auto& key : ConfigTable()) {
     // Redis's CONFIG GET matches case-insensitively with its own glob rules.
+    // The cluster secret is never shown, not even to an admin: it authenticates nodes, not people.
+    if (key.name == "cluster-secret") continue;
     if (GlobMatch(pattern, key.name, /*nocase=*/true)) {
       out.emplace_back(std::string(key.name), values_.at(std::string(key.name)));
     }

@@ -45,6 +45,22 @@ const std::vector<ConfigKey>& ConfigTable() {
       {"admin-tls-key-file", ConfigType::kString, "", false, 0, 0, "", false, "admin TLS key"},
       {"admin-tls-ca-cert-file", ConfigType::kString, "", false, 0, 0, "", false,
        "CA for admin client certificates (mutual TLS)"},
+      {"cluster-enabled", ConfigType::kBool, "no", false, 0, 0, "", false,
+       "join a kvcache cluster (ring, peer plane on the admin port)"},
+      {"cluster-join", ConfigType::kString, "", false, 0, 0, "", false,
+       "host:adminport of a member to join (empty: bootstrap a ring of one)"},
+      {"cluster-secret", ConfigType::kString, "", false, 0, 0, "", true,
+       "shared secret of the peer plane (or env KVCACHE_CLUSTER_SECRET); never shown"},
+      {"cluster-announce-ip", ConfigType::kString, "", false, 0, 0, "", false,
+       "address (IP or DNS name) peers and clients use for this node (default: bind)"},
+      {"cluster-announce-port", ConfigType::kInt, "0", false, 0, 65535, "", false,
+       "announced RESP port (0: the port)"},
+      {"cluster-announce-admin-port", ConfigType::kInt, "0", false, 0, 65535, "", false,
+       "announced admin/peer port (0: admin-port)"},
+      {"cluster-vnodes", ConfigType::kInt, "128", false, 1, 4096, "", false,
+       "virtual nodes per member on the ring"},
+      {"cluster-node-timeout", ConfigType::kInt, "1000", false, 100, 3600000, "", false,
+       "ms without a heartbeat before a member is down"},
   };
   return kTable;
 }

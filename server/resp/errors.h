@@ -31,6 +31,11 @@ inline constexpr std::string_view kDbIndexOutOfRangeErr = "ERR DB index is out o
 inline constexpr std::string_view kInvalidDbIndexErr = "ERR value is not an integer or out of range";
 inline constexpr std::string_view kNoAuthErr = "NOAUTH Authentication required.";
 inline constexpr std::string_view kLoadingErr = "LOADING Redis is loading the dataset in memory";
+// Cluster mode, as Redis Cluster words them.
+inline constexpr std::string_view kCrossSlotErr = "CROSSSLOT Keys in request don't hash to the same slot";
+inline constexpr std::string_view kClusterDownErr = "CLUSTERDOWN The cluster is down";
+inline constexpr std::string_view kSlotNotServedErr = "CLUSTERDOWN Hash slot not served";
+inline constexpr std::string_view kClusterDisabledErr = "ERR This instance has cluster support disabled";
 inline constexpr std::string_view kWrongPassErr =
     "WRONGPASS invalid username-password pair or user is disabled.";
 inline constexpr std::string_view kMaxClientsErr = "ERR max number of clients reached";

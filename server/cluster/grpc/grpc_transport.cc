@@ -3,6 +3,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include <chrono>
+#include <condition_variable>
 #include <fstream>
 #include <sstream>
 
@@ -47,6 +48,10 @@ struct GrpcPeerTransport::Impl {
   std::shared_ptr<grpc::ChannelCredentials> creds;
   std::string secret;
   std::mutex mu;
+  std::condition_variable idle;
+  size_t inflight = 0;  // guarded by mu; the destructor waits for every callback to have run
+  // Calls in flight, kept alive here so the destructor can cancel them; guarded by mu.
+  std::map<grpc::ClientContext*, std::shared_ptr<void>> calls;
   std::map<std::string, std::shared_ptr<v1::Peer::Stub>> stubs;  // by admin address
 
   std::shared_ptr<v1::Peer::Stub> StubFor(const std::string& address) {
@@ -78,8 +83,28 @@ struct GrpcPeerTransport::Impl {
     p->stub = StubFor(address);
     p->ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::milliseconds(timeout_ms));
     if (!secret.empty()) p->ctx.AddMetadata("authorization", "Bearer " + secret);
+    {
+      std::lock_guard lock(mu);
+      ++inflight;
+      calls[&p->ctx] = p;
+    }
     invoke(p->stub->async(), &p->ctx, &p->req, &p->resp,
-           [p, done = std::move(done)](grpc::Status st) { done(st, p->resp); });
+           [this, p, done = std::move(done)](grpc::Status st) {
+             done(st, p->resp);
+             std::lock_guard lock(mu);
+             calls.erase(&p->ctx);
+             if (--inflight == 0) idle.notify_all();
+           });
+  }
+
+  ~Impl() {
+    std::unique_lock lock(mu);
+    auto pending = calls;  // cancelled without the lock: a callback may run and take it
+    lock.unlock();
+    for (auto& [ctx, keep] : pending) ctx->TryCancel();
+    pending.clear();
+    lock.lock();
+    idle.wait(lock, [this] { return inflight == 0; });
   }
 };
 
