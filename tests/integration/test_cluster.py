@@ -71,11 +71,11 @@ def test_moved_crossslot_and_redis_cli_follows(cluster3):
     slot = a.redis.execute_command("CLUSTER", "KEYSLOT", key)
     with a.raw() as c:
         reply = c.cmd("SET", key, "v")
-    assert str(reply) == f"MOVED {slot} {HOST}:{b.port}" or reply.message == f"MOVED {slot} {HOST}:{b.port}"
+    assert reply == f"MOVED {slot} {HOST}:{b.port}".encode()
     # Keys in different slots: CROSSSLOT; the same hash tag: one slot, served by its owner.
     with a.raw() as c:
         err = c.cmd("MSET", "a", "1", "b", "2")
-    assert "CROSSSLOT Keys in request don't hash to the same slot" in str(err.message)
+    assert err == b"CROSSSLOT Keys in request don't hash to the same slot"
     out = subprocess.run(["redis-cli", "-c", "-p", str(a.port), "SET", key, "hello"],
                          capture_output=True, text=True, timeout=30)
     assert out.stdout.strip() == "OK", out
@@ -106,7 +106,7 @@ def clusterdown_within(node, key, timeout_s):
     def down():
         with node.raw() as c:
             r = c.cmd("GET", key)
-        return "CLUSTERDOWN Hash slot not served" in str(getattr(r, "message", r))
+        return r == b"CLUSTERDOWN Hash slot not served"
 
     wait_for(down, timeout_s, f"CLUSTERDOWN for {key}")
     return time.monotonic() - start
@@ -126,7 +126,7 @@ def test_dead_or_frozen_member_slots_go_down_others_served(cluster3, fault):
     assert elapsed < 1.5, f"CLUSTERDOWN took {elapsed:.2f}s"
     assert b.redis.get(live_key) == b"still-here"
     with a.raw() as conn:
-        assert "MOVED" in str(conn.cmd("GET", live_key).message)
+        assert conn.cmd("GET", live_key).startswith(b"MOVED ")
     if fault == "kill":
         c.restart()
     else:
@@ -135,31 +135,44 @@ def test_dead_or_frozen_member_slots_go_down_others_served(cluster3, fault):
     def served():
         with a.raw() as conn:
             r = conn.cmd("GET", victim_key)
-        return "MOVED" in str(getattr(r, "message", ""))
+        return isinstance(r, bytes) and r.startswith(b"MOVED ")
 
     wait_for(served, 10.0, "the member's slots served again")
 
 
 def test_member_that_missed_a_change_catches_up():
-    nodes = start_cluster(3)
+    # One vnode per member: a joiner takes one arc of the ring, from one member. The join must not
+    # need the frozen member's key counts (it would be refused, rightly), so joiners are tried until
+    # one's arc belongs to a live member: two of three members still make a majority.
+    nodes = start_cluster(3, vnodes=1)
+    joiner = None
     try:
-        stopped = nodes[2]
-        stopped.pause()
-        # A fourth node joins while node 2 is frozen: two of three members still make a majority.
-        joiner = Node("kv", config=dict(cluster_enabled="yes", cluster_secret="cluster-test-secret",
-                                        cluster_join=f"{HOST}:{nodes[0].admin_port}"),
-                      admin=True, admin_token="cluster-test-admin-token", name="node3").start()
-        nodes.append(joiner)
-        wait_for(lambda: cluster_info(joiner).get("cluster_known_nodes") == "4", 20,
-                 "the fourth node to join")
+        frozen = nodes[2]
+        frozen.pause()
+        before = cluster_info(nodes[0])["cluster_current_epoch"]
+        for attempt in range(8):
+            joiner = Node("kv", config=dict(cluster_enabled="yes", cluster_vnodes=1,
+                                            cluster_secret="cluster-test-secret",
+                                            cluster_join=f"{HOST}:{nodes[0].admin_port}"),
+                          admin=True, admin_token="cluster-test-admin-token", name="node3").start()
+            try:
+                wait_for(lambda: cluster_info(joiner).get("cluster_known_nodes") == "4", 8,
+                         "the fourth node to join")
+                break
+            except AssertionError:
+                assert "cannot count the keys of moving slots" in joiner.log()
+                joiner.cleanup(check=False)
+                joiner = None
+        assert joiner is not None, "no joiner took its slots from a live member in 8 tries"
         epoch = cluster_info(nodes[0])["cluster_current_epoch"]
-        stopped.resume()
-        wait_for(lambda: cluster_info(stopped).get("cluster_current_epoch") == epoch, 10,
+        assert int(epoch) > int(before)
+        frozen.resume()
+        wait_for(lambda: cluster_info(frozen).get("cluster_current_epoch") == epoch, 10,
                  "the frozen member to catch up")
-        wait_for(lambda: all(cluster_info(n).get("cluster_state") == "ok" for n in nodes), 10,
-                 "every member ok")
+        wait_for(lambda: all(cluster_info(n).get("cluster_state") == "ok"
+                             for n in nodes + [joiner]), 10, "every member ok")
     finally:
-        for n in nodes:
+        for n in nodes + ([joiner] if joiner else []):
             n.cleanup()
 
 
@@ -170,7 +183,6 @@ def test_wrong_or_missing_secret_is_refused(cluster3):
             config["cluster_secret"] = secret
         stranger = Node("kv", config=config, admin=True, admin_token="t", name="stranger").start()
         try:
-            time.sleep(0)  # it keeps retrying; what matters is that the cluster never grows
             wait_for(lambda: "UNAUTHENTICATED" in stranger.log() or "secret" in stranger.log(),
                      10, "the join to be refused")
             assert cluster_info(cluster3[0])["cluster_known_nodes"] == "3"
