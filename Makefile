@@ -2,8 +2,10 @@
 BUILD_DIR ?= build
 BUILD_TYPE ?= RelWithDebInfo
 PORT ?= 6379
+NODES ?= 3
+RELEASE_DIR ?= $(BUILD_DIR)/release
 
-.PHONY: deps build run test bench clean format
+.PHONY: deps build release tools run test bench cluster clean format
 
 deps:
 	@bash scripts/install-deps.sh
@@ -17,8 +19,22 @@ build: deps $(BUILD_DIR)/build.ninja
 run: build
 	$(BUILD_DIR)/server/kv-server --port $(PORT)
 
-test: build
+# A packager's build: -O3 Release of the two shipped binaries, as deploy/Dockerfile builds them.
+# Only those two targets, so it proves the Release flags compile without doubling the test build.
+release: deps
+	cmake -S . -B $(RELEASE_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Release
+	cmake --build $(RELEASE_DIR) --target kv-server kvctl
+
+# helm and chart-render for the deployment tests, into $(BUILD_DIR)/tools.
+tools:
+	bash scripts/install-tools.sh $(BUILD_DIR)
+
+test: build tools
 	bash scripts/run-tests.sh $(BUILD_DIR)
+
+# NODES nodes on loopback joined into one ring (deploy/local-cluster.sh; `... stop` ends them).
+cluster: build
+	BUILD_DIR=$(BUILD_DIR) bash deploy/local-cluster.sh $(NODES)
 
 bench: build
 	bash bench/run.sh $(BUILD_DIR)
