@@ -67,6 +67,7 @@ Status ClusterNode::Load() {
   agreement_ = std::make_unique<Agreement>(opts_.self.id, saved ? std::move(*saved) : DurableState{},
                                            std::random_device{}());
   if (saved) {
+    digest_ = agreement_->committed().Digest();
     spdlog::info("cluster: loaded state at epoch {} ({} members)", agreement_->committed().epoch,
                  agreement_->committed().members.size());
   }
@@ -252,9 +253,10 @@ void ClusterNode::OnCommittedLocked() {
     spdlog::warn("cluster: this node is no longer a member (epoch {})", st.epoch);
     synced_ = false;
   }
+  digest_ = st.empty() ? std::string() : st.Digest();
   if (!st.empty()) {
     spdlog::info("cluster: epoch {} committed, {} members, digest {}", st.epoch, st.members.size(),
-                 st.Digest());
+                 digest_);
   }
   PublishLocked();
 }
@@ -298,7 +300,7 @@ void ClusterNode::SendHeartbeats(int64_t now) {
   {
     std::lock_guard lock(mu_);
     const ClusterState& st = agreement_->committed();
-    hb = HeartbeatInfo{opts_.self.id, st.epoch, st.Digest(), st.cluster_id};
+    hb = HeartbeatInfo{opts_.self.id, st.epoch, digest_, st.cluster_id};
     for (const Member& m : st.members) {
       if (m.id != opts_.self.id) targets.emplace_back(m.id, m.AdminAddress());
     }
@@ -445,7 +447,7 @@ HeartbeatInfo ClusterNode::OnHeartbeat(const HeartbeatInfo& from) {
   {
     std::lock_guard lock(mu_);
     const ClusterState& st = agreement_->committed();
-    me = HeartbeatInfo{opts_.self.id, st.epoch, st.Digest(), st.cluster_id};
+    me = HeartbeatInfo{opts_.self.id, st.epoch, digest_, st.cluster_id};
     if (from.cluster_id != st.cluster_id) return me;
     NoteHeardLocked(from.node_id, Now());
     if (from.epoch > st.epoch) {

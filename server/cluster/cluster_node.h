@@ -136,6 +136,7 @@ class ClusterNode {
   std::map<std::string, PeerLiveness> peers_;  // by member id
   std::map<uint64_t, Waiter> waiters_;         // proposal id -> outcome
   RoutingPtr routing_;
+  std::string digest_;  // of the committed state; heartbeats carry it 5 times a second
   bool synced_ = false;
   bool swept_ = false;
   bool joining_ = false;  // a Join call is out
