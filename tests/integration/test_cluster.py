@@ -242,3 +242,20 @@ def test_peers_talk_mutual_tls(tmp_path):
     finally:
         for n in nodes:
             n.cleanup()
+
+
+def test_ioredis_cluster_client(cluster3):
+    # ioredis comes from npm into <build>/node (scripts/fetch-node-clients.sh, run by make test).
+    import json
+    import pathlib
+    modules = pathlib.Path(harness.kv_server_path()).resolve().parents[1] / "node" / "node_modules"
+    if not (modules / "ioredis").is_dir():
+        harness.missing("ioredis", f"bash scripts/fetch-node-clients.sh {modules.parents[1]}")
+    script = pathlib.Path(__file__).resolve().parent / "node" / "cluster_set_get.js"
+    out = subprocess.run([harness.tool_path("node", "nodejs"), str(script),
+                          str(cluster3[1].port), "10000"], capture_output=True, timeout=120,
+                         env={"NODE_PATH": str(modules), "PATH": "/usr/bin:/bin"})
+    assert out.returncode == 0, out.stderr.decode()
+    assert json.loads(out.stdout) == {"ok": 10000, "nodes": 3}
+    counts = [n.redis.dbsize() for n in cluster3]
+    assert sum(counts) == 10000 and all(0 < c < 10000 for c in counts), counts
