@@ -51,15 +51,34 @@ wait_serving() {
 }
 
 start_node() {
-  local i=$1 dir="$cluster_dir/node-$i"
+  local i=$1
+  local dir="$cluster_dir/node-$i" join=()
   mkdir -p "$dir"
+  # Node 0 bootstraps a ring of one; the others join it through its admin (peer) port.
+  ((i > 0)) && join=(--cluster-join "127.0.0.1:$(admin_port 0)")
   "$kv_server" --bind 127.0.0.1 --port "$(resp_port "$i")" --dir "$dir" --appendonly yes \
     --admin-bind 127.0.0.1 --admin-port "$(admin_port "$i")" \
-    --cluster-enabled yes \
+    --cluster-enabled yes "${join[@]}" \
     --cluster-announce-ip 127.0.0.1 --cluster-announce-port "$(resp_port "$i")" \
     --cluster-announce-admin-port "$(admin_port "$i")" \
     >"$dir/kv-server.log" 2>&1 &
   echo $! >"$dir/kv-server.pid"
+}
+
+# Every node reports cluster_state:ok with all N members known.
+wait_ring() {
+  local deadline=$((SECONDS + 60)) i info
+  for ((i = 0; i < nodes; i++)); do
+    until info=$(redis-cli -p "$(resp_port "$i")" CLUSTER INFO 2>/dev/null) &&
+      [[ $info == *cluster_state:ok* && $info == *"cluster_known_nodes:$nodes"* ]]; do
+      if ((SECONDS > deadline)); then
+        echo "node $i did not join the ring in 60 s; its log:" >&2
+        tail -n 20 "$cluster_dir/node-$i/kv-server.log" >&2
+        exit 1
+      fi
+      sleep 0.2
+    done
+  done
 }
 
 [[ $# -eq 1 ]] || usage
@@ -81,13 +100,15 @@ stop_cluster
 # Peers authenticate each other with the cluster secret; loopback only, so a fresh one each run.
 KVCACHE_CLUSTER_SECRET=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
 export KVCACHE_CLUSTER_SECRET
-for ((i = 0; i < nodes; i++)); do start_node "$i"; done
-for ((i = 0; i < nodes; i++)); do wait_serving "$i"; done
-for ((i = 1; i < nodes; i++)); do
-  "$kvctl" --addr "127.0.0.1:$(admin_port 0)" add-node "127.0.0.1:$(admin_port "$i")" --wait
-done
-
-"$kvctl" --addr "127.0.0.1:$(admin_port 0)" status
+start_node 0
+wait_serving 0
+for ((i = 1; i < nodes; i++)); do start_node "$i"; done
+wait_ring
+if "$kvctl" --help 2>&1 | grep -qE '^  status '; then
+  "$kvctl" --addr "127.0.0.1:$(admin_port 0)" status
+else
+  redis-cli -p "$(resp_port 0)" CLUSTER NODES
+fi
 echo
 echo "RESP ports $(resp_port 0)..$(resp_port $((nodes - 1))), admin $(admin_port 0)..$(admin_port $((nodes - 1)))"
 echo "try: redis-cli -c -p $(resp_port 0) set greeting hello"
