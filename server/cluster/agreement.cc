@@ -28,14 +28,16 @@ Agreement::Agreement(std::string self, DurableState durable, uint64_t seed)
 
 uint64_t Agreement::Propose(ChangeFn change, ProposeOptions opts, int64_t now_ms) {
   Proposal p;
-  p.id = next_id_++;
+  const uint64_t id = next_id_++;
+  p.id = id;
   p.change = std::move(change);
   p.deadline_ms = now_ms + opts.timeout_ms;
   p.opts = std::move(opts);
   p.phase_deadline_ms = now_ms;  // start at the next Tick, or now if nothing is ahead of it
   queue_.push_back(std::move(p));
+  // May finish it at once (a stale --if-epoch), emptying the queue: the id was taken before.
   if (queue_.size() == 1) StartRound(queue_.front(), now_ms);
-  return queue_.back().id;
+  return id;
 }
 
 void Agreement::StartRound(Proposal& p, int64_t now_ms) {

@@ -181,6 +181,8 @@ void ClusterNode::PumpLocked(Outbox* out) {
     }
     if (r.committed_changed) OnCommittedLocked();
     for (const ProposalOutcome& o : r.outcomes) {
+      spdlog::debug("cluster: proposal {} ended at epoch {}: {}", o.id, o.epoch,
+                    o.status.ok() ? "ok" : o.status.message);
       if (auto it = waiters_.find(o.id); it != waiters_.end()) {
         it->second.done = true;
         it->second.outcome = o;
@@ -495,6 +497,7 @@ Status ClusterNode::ProposeAndWait(ChangeFn change, ProposeOptions opts,
     std::lock_guard lock(mu_);
     if (stop_) return Status::Error(StatusCode::kUnavailable, "node is shutting down");
     id = agreement_->Propose(std::move(change), std::move(opts), Now());
+    spdlog::debug("cluster: proposal {} started at epoch {}", id, agreement_->committed().epoch);
     waiters_[id];
     PumpLocked(&out);
   }
