@@ -14,8 +14,9 @@ import grpc
 import pytest
 import redis
 
-from admin_plane import (HEALTH_NOT_SERVING, HEALTH_SERVING, AdminNode, admin_pb2, binaries,
-                         port_accepts, wait_for)
+from admin_plane import (HEALTH_NOT_SERVING, HEALTH_SERVING, TOKEN, admin_call, admin_pb2,
+                         health_check)
+from harness import port_accepts, wait_for
 
 KEYS = 10_000
 # Every key is INCRed ROUNDS times: small records make the replay slow per byte (the dispatch
@@ -49,12 +50,9 @@ def compress(seq):
 
 
 @pytest.fixture
-def node(request):
-    server, kvctl = binaries(request.config)
+def node(nodes):
     # Its own temporary --dir, removed at cleanup (the AOF is tens of MB).
-    n = AdminNode(server, kvctl, args=["--appendonly", "yes"])
-    yield n
-    n.cleanup()
+    return nodes.unstarted("kv", args=["--appendonly", "yes"], admin=True, admin_token=TOKEN)
 
 
 def test_health_not_serving_while_aof_loads_then_serving(node):
@@ -77,7 +75,7 @@ def test_health_not_serving_while_aof_loads_then_serving(node):
         assert time.monotonic() < deadline, f"not SERVING after {POLL_SECONDS}s: {statuses[-5:]}"
         assert node.proc.poll() is None, node.log_tail()
         try:
-            status = node.health_check(timeout_s=2)
+            status = health_check(node, timeout_s=2)
         except grpc.RpcError as e:
             # No connection yet, or no answer in time on a loaded machine; anything else is an
             # answer we did not expect from the health service.
@@ -105,7 +103,7 @@ def test_health_not_serving_while_aof_loads_then_serving(node):
         if len(progress) < 2:
             # Two reads of the load's progress, through gRPC and through RESP's INFO (allowed
             # while loading, as in Redis).
-            p = node.admin_call("GetPersistence", admin_pb2().GetPersistenceRequest()).persistence
+            p = admin_call(node, "GetPersistence", admin_pb2().GetPersistenceRequest()).persistence
             info = resp.info("persistence")
             if p.loading and info["loading"] == 1:
                 progress.append((p, info))
