@@ -20,10 +20,10 @@ from harness import tool_path
 
 @pytest.fixture
 def admin_server(tmp_path, nodes):
-    """kv-server started from a config file (CONFIG REWRITE's target) with an admin port."""
+    """kv-server started from a config file (CONFIG REWRITE's target)."""
     conf = tmp_path / "kv.conf"
     conf.write_text("# a comment kept by CONFIG REWRITE\nmaxclients 100\n")
-    node = nodes.unstarted("kv", admin=True, config_file=conf).start()
+    node = nodes.unstarted("kv", config_file=conf).start()
     yield node.port, conf, node.proc
 
 
