@@ -343,9 +343,11 @@ class Node:
                 raise ServerFailed(f"{self} exited with {self.returncode} on SIGTERM:\n"
                                    f"{self.log_tail()}")
         elif self.returncode is None:
-            # Ended on its own (SHUTDOWN, a crash): only the test knows whether that was right,
-            # but sanitizers and fatal lines are never right.
+            # Ended on its own, not through kill(): SHUTDOWN exits 0, anything else is a crash.
             self.returncode = self.proc.returncode
+            if check and self.returncode != 0:
+                raise ServerFailed(f"{self} had exited with {self.returncode}:\n"
+                                   f"{self.log_tail()}")
         if check:
             self._check_log(FATAL_LINE)
         self.close_clients()
