@@ -3,7 +3,8 @@
  * by $KV_FAULT_FILE, one line:
  *
  *   <action> <op> <substring> <nth>
- *     action: kill-before | kill-after | enospc
+ *     action: kill-before | kill-after | enospc | pretend (report success without doing it:
+ *             a defect the crash tests must catch, used to prove them)
  *     op:     rename (matched against both paths) | write (matched against the fd's path)
  *     nth:    fires at the nth matching call after arming (enospc: at every one from the nth on)
  *
@@ -63,7 +64,10 @@ static int matches(const char* this_op, const char* a, const char* b) {
     ++seen;
     fire = strcmp(action, "enospc") == 0 ? seen >= nth : seen == nth;
   }
+  int pretend = fire && strcmp(action, "pretend") == 0;
   pthread_mutex_unlock(&mu);
+  /* After unlocking: write() is interposed too and takes mu. */
+  if (pretend && write(2, "fault: pretending\n", 18) < 0) { /* nothing to do */ }
   return fire;
 }
 
@@ -83,6 +87,7 @@ int rename(const char* from, const char* to) {
     errno = ENOSPC;
     return -1;
   }
+  if (strcmp(action, "pretend") == 0) return 0;
   int rc = real(from, to);
   die("after rename to", to);
   return rc;
