@@ -218,11 +218,11 @@ class Node:
             argv += ["--save", "", "--appendonly", "no"]
         if self.admin_port is not None:
             argv += ["--admin-port", str(self.admin_port), "--admin-bind", HOST]
+            if self.admin_token is not None and "KVCACHE_ADMIN_TOKEN" not in (self.env or {}):
+                argv += ["--admin-token", self.admin_token]
         elif self.kind == "kv" and has_admin_plane(argv[0]):
             # Not the default 7379, which concurrent nodes would fight over: any free port.
             argv += ["--admin-port", "0", "--admin-bind", HOST]
-            if self.admin_token is not None and "KVCACHE_ADMIN_TOKEN" not in (self.env or {}):
-                argv += ["--admin-token", self.admin_token]
         return argv + config_args(self.config) + self.args
 
     # -- life cycle ---------------------------------------------------------------------------------
