@@ -47,10 +47,25 @@ def transcript(node, steps):
     return out
 
 
-def assert_same(reference, candidate, steps):
+NOAUTH = b"-NOAUTH Authentication required.\r\n"
+# Known differences of kv-server, where it refuses with NOAUTH and Redis first says something else:
+# an unknown subcommand of a container (kv-server dispatches subcommands inside the handler, after
+# the authentication), DEBUG's enable-debug-command protection (not implemented), and a refused
+# EXEC outside MULTI (Redis answers EXECABORT even without a transaction). kv-server must still
+# refuse them; a fix shows as a failure here, so the list cannot go stale.
+KNOWN_NOAUTH_FIRST = {("a", c, "k") for c in ("client", "config", "memory", "object", "pubsub",
+                                              "debug")} | {("a", "exec")}
+
+
+def assert_same(reference, candidate, steps, known=frozenset()):
     want, got = transcript(reference, steps), transcript(candidate, steps)
-    diffs = [f"{step}\n  redis: {w!r}\n  {candidate.kind}:    {g!r}"
-             for step, w, g in zip(steps, want, got) if w != g]
+    diffs = []
+    for step, w, g in zip(steps, want, got):
+        if candidate.kind == "kv" and tuple(step) in known:
+            if g != NOAUTH or w == g:
+                diffs.append(f"{step} (known difference)\n  redis: {w!r}\n  kv:    {g!r}")
+        elif w != g:
+            diffs.append(f"{step}\n  redis: {w!r}\n  {candidate.kind}:    {g!r}")
     assert not diffs, "\n".join(diffs)
     return want
 
@@ -77,9 +92,8 @@ def test_every_command_is_refused_before_auth(reference, candidate):
     steps += [("a", "client", "list"), ("a", "client", "setname", "x"),
               ("a", "config", "get", "maxclients"), ("a", "config", "set", "maxclients", "5"),
               ("a", "command", "count"), ("a", "object", "encoding", "k")]
-    want = assert_same(reference, candidate, steps)
-    noauth = b"-NOAUTH Authentication required.\r\n"
-    refused = {s[1] for s, w in zip(steps, want) if w == noauth}
+    want = assert_same(reference, candidate, steps, known=KNOWN_NOAUTH_FIRST)
+    refused = {s[1] for s, w in zip(steps, want) if w == NOAUTH}
     assert {"get", "set", "lpush", "hset", "sadd", "zadd", "config", "flushall", "subscribe",
             "publish", "multi", "select", "keys", "info", "client", "ping", "command",
             "object"} <= refused
