@@ -5,7 +5,7 @@ PORT ?= 6379
 NODES ?= 3
 RELEASE_DIR ?= $(BUILD_DIR)/release
 
-.PHONY: deps build release tools run test bench cluster clean format
+.PHONY: deps build release tools run test test-asan test-tsan bench cluster clean format
 
 deps:
 	@bash scripts/install-deps.sh
@@ -31,6 +31,13 @@ tools:
 
 test: build tools
 	bash scripts/run-tests.sh $(BUILD_DIR)
+
+# The integration suite against sanitizer builds of kv-server (in build-asan/, build-tsan/).
+test-asan: deps
+	bash scripts/run-sanitized-tests.sh asan
+
+test-tsan: deps
+	bash scripts/run-sanitized-tests.sh tsan
 
 # NODES nodes on loopback joined into one ring (deploy/local-cluster.sh; `... stop` ends them).
 cluster: build

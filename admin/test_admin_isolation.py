@@ -91,14 +91,14 @@ def test_hung_admin_clients_do_not_stall_resp(tmp_path):
         stop.set()
         poller.join(timeout=60)
         assert not checker.is_alive() and not checker_errors, checker_errors
-        assert node.client.get("checked:n") == str(CHECKED_ROUNDS).encode()
+        assert node.redis.get("checked:n") == str(CHECKED_ROUNDS).encode()
         # Without -r, redis-benchmark's SET and GET use the literal key "key:__rand_int__" and a
         # payload of -d bytes (default 3, pseudo-random letters).
-        payload = node.client.get("key:__rand_int__")
+        payload = node.redis.get("key:__rand_int__")
         assert payload is not None and len(payload) == 3 and payload.isalpha(), payload
 
         assert watch.is_active(), "the held Watch stream was dropped"
-        assert node.client.ping()
+        assert node.redis.ping()
         assert node.kvctl_json("health") == {"status": "SERVING"}
         print(f"\nRESP under hung admin clients ({stats_calls[0]} kvctl stats calls alongside):")
         for cmd in ("SET", "GET"):

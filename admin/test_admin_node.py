@@ -3,69 +3,23 @@
 Each test starts kv-server on free loopback ports with its own data dir; the admin token comes
 from KVCACHE_ADMIN_TOKEN, as an operator would pass it.
 """
-import json
-import os
 import re
-import socket
-import subprocess
 import time
 
 import pytest
 import redis
 
-KV_SERVER = os.environ["KV_SERVER"]
-KVCTL = os.environ["KVCTL"]
+import harness
+
 TOKEN = "node-test-token"
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Node:
-    def __init__(self, data_dir, admin_port=None, args=()):
-        self.dir = data_dir
-        self.port = free_port()
-        self.admin_port = admin_port or free_port()
-        env = dict(os.environ, KVCACHE_ADMIN_TOKEN=TOKEN)
-        self.proc = subprocess.Popen(
-            [KV_SERVER, "--port", str(self.port), "--admin-port", str(self.admin_port),
-             "--admin-bind", "127.0.0.1", "--dir", str(data_dir)] + list(args),
-            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        self.client = redis.Redis(port=self.port, socket_timeout=5)
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                self.client.ping()
-                break
-            except redis.ConnectionError:
-                assert self.proc.poll() is None, "kv-server exited during start-up"
-                assert time.monotonic() < deadline, "kv-server did not start"
-                time.sleep(0.05)
-        # PING answers while the AOF loads; health turns SERVING once it is loaded. Asked on the
-        # admin plane so the wait adds nothing to the RESP command counters the tests compare.
-        while self.kvctl("health").returncode != 0:
-            assert self.proc.poll() is None, "kv-server exited during start-up"
-            assert time.monotonic() < deadline, "kv-server did not finish loading"
-            time.sleep(0.05)
-
-    def kvctl(self, *args, token=TOKEN):
-        cmd = [KVCTL, "--addr", f"127.0.0.1:{self.admin_port}", "--timeout", "5"]
-        if token is not None:
-            cmd += ["--token", token]
-        return subprocess.run(cmd + list(args), capture_output=True, text=True, timeout=30)
-
-    def kvctl_json(self, *args):
-        r = self.kvctl("--json", *args)
-        assert r.returncode == 0, r.stderr
-        return json.loads(r.stdout)
-
-    def stop(self):
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            self.proc.wait(timeout=10)
+def Node(data_dir, admin_port=None, args=()):
+    """A started kv-server with an admin port, its token from KVCACHE_ADMIN_TOKEN (as an operator
+    would pass it) and kvctl called with --token. Stopped (and checked) by the caller."""
+    node = harness.Node("kv", args=args, admin=True, admin_port=admin_port, admin_token=TOKEN,
+                        directory=data_dir, env={"KVCACHE_ADMIN_TOKEN": TOKEN})
+    return node.start()
 
 
 @pytest.fixture
@@ -77,9 +31,9 @@ def node(tmp_path):
 
 def test_info_and_stats_match_resp_activity(node):
     for i in range(25):
-        node.client.set(f"k{i}", "v")
-    assert node.client.get("k0") == b"v"
-    assert node.client.get("missing") is None
+        node.redis.set(f"k{i}", "v")
+    assert node.redis.get("k0") == b"v"
+    assert node.redis.get("missing") is None
 
     info = node.kvctl_json("info")
     assert info["resp_address"].endswith(f":{node.port}")
@@ -90,7 +44,7 @@ def test_info_and_stats_match_resp_activity(node):
     assert info["connected_clients"] >= 1
     assert info["used_memory_rss_bytes"] > 0
     dbs = {d["db"]: d for d in info["keyspace"]}
-    assert dbs[0]["keys"] == node.client.dbsize() == 25
+    assert dbs[0]["keys"] == node.redis.dbsize() == 25
 
     stats = node.kvctl_json("stats")
     calls = {c["name"]: c for c in stats["commands"]}
@@ -151,7 +105,7 @@ def test_taken_admin_port_is_not_shared_and_not_fatal(tmp_path):
     try:
         second = Node(tmp_path / "b", admin_port=first.admin_port)
         try:
-            assert second.client.ping()
+            assert second.redis.ping()
             first_id = (tmp_path / "a" / "node-id").read_text().strip()
             for _ in range(5):
                 assert first.kvctl_json("info")["node_id"] == first_id
@@ -196,7 +150,7 @@ def test_every_kvctl_command_agrees_with_info(tmp_path):
                                 "--auto-aof-rewrite-percentage", "0"])
     db3 = redis.Redis(port=node.port, db=3, socket_timeout=5)
     try:
-        c = node.client
+        c = node.redis
         c.mset({f"k{i}": i for i in range(30)})
         for i in range(5):
             c.set(f"ttl{i}", "v", ex=1000)
@@ -348,8 +302,8 @@ def test_every_kvctl_command_agrees_with_info(tmp_path):
         node.stop()
     again = Node(tmp_path, args=["--appendonly", "yes"])
     try:
-        assert again.client.dbsize() == 37
-        assert again.client.get("counter") == b"17"
+        assert again.redis.dbsize() == 37
+        assert again.redis.get("counter") == b"17"
         assert redis.Redis(port=again.port, db=3).dbsize() == 7
     finally:
         again.stop()
@@ -360,18 +314,18 @@ def test_ops_per_sec_is_infos_instantaneous_rate(tmp_path):
     its own since the previous admin call: idle means 0 through both planes."""
     node = Node(tmp_path, args=["--hz", "100"])  # 16 samples span 0.16 s
     try:
-        pipe = node.client.pipeline(transaction=False)
+        pipe = node.redis.pipeline(transaction=False)
         for i in range(5000):
             pipe.set(f"k{i % 10}", i)
         pipe.execute()
         # The burst shows once the cron has sampled it (bounded wait: a loaded machine may delay
         # the ticks).
         deadline = time.monotonic() + 10
-        while node.client.info("stats")["instantaneous_ops_per_sec"] == 0:
+        while node.redis.info("stats")["instantaneous_ops_per_sec"] == 0:
             assert time.monotonic() < deadline, "the cron never sampled the burst"
             time.sleep(0.05)
         time.sleep(1.5)  # ~150 cron ticks (16 needed) without a single RESP command
         assert node.kvctl_json("info")["ops_per_sec"] == 0
-        assert node.client.info("stats")["instantaneous_ops_per_sec"] <= 1  # INFO itself
+        assert node.redis.info("stats")["instantaneous_ops_per_sec"] <= 1  # INFO itself
     finally:
         node.stop()

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Throughput and latency of kv-server next to redis-server, measured by redis-benchmark.
 #
-#   bench/run.sh BUILD_DIR [--quick] [--repeat N] [--suite strings|types|all]
+#   bench/run.sh BUILD_DIR [--quick | --requests N] [--repeat N] [--suite strings|types|all]
 #
 # Starts both servers on free loopback ports with the same flags (--save "" --appendonly no), runs
 # `redis-benchmark --csv -c 50 -n 1000000 -r 100000` at -P 1 and -P 16 against each, one after the
@@ -22,6 +22,7 @@ suite=strings
 while (($#)); do
   case "$1" in
     --quick) requests=100000 ;;
+    --requests) requests=$2; shift ;;  # the smoke test in make test runs a tiny -n
     --repeat) repeat=$2; shift ;;
     --suite) suite=$2; shift ;;
     -h|--help) sed -n '2,14p' "$0"; exit 0 ;;

@@ -12,7 +12,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   redis-server redis-tools
   python3-pytest python3-redis python3-grpcio python3-yaml
-  openssl
+  openssl strace
 )
 
 missing=()

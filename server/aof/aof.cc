@@ -248,6 +248,11 @@ std::optional<std::string> Aof::WriteError() const {
 }
 
 bool Aof::ReadyToReply(uint64_t seq, std::function<void()> on_durable) {
+#ifdef KV_FAULT_REPLY_BEFORE_FSYNC
+  // Test-only fault build (CMake -DKV_FAULT_REPLY_BEFORE_FSYNC=ON): replies never wait for the
+  // fsync, which tests/integration/test_aof_fsync_order.py must catch.
+  return true;
+#endif
   if (fsync_policy_.load(std::memory_order_relaxed) != Fsync::kAlways) return true;
   if (synced_seq_.load(std::memory_order_acquire) >= seq) return true;
   std::unique_lock lk(mu_);

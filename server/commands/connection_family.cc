@@ -56,10 +56,8 @@ void CmdAuth(CommandContext& ctx, ArgList args) {
         "sure your configuration is correct?");
   }
   std::string_view user = args.size() == 3 ? args[1] : "default";
-  if (!CheckPassword(ctx, user, args.back())) {
-    ctx.client.authenticated = false;
-    return ctx.rb.Error(resp::kWrongPassErr);
-  }
+  // A wrong password leaves an earlier authentication in place, as in Redis.
+  if (!CheckPassword(ctx, user, args.back())) return ctx.rb.Error(resp::kWrongPassErr);
   ctx.client.authenticated = true;
   ctx.rb.Ok();
 }
@@ -94,8 +92,8 @@ void CmdHello(CommandContext& ctx, ArgList args) {
   if (ctx.server.config.requires_auth() && !ctx.client.authenticated) {
     return ctx.rb.Error(
         "NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO "
-        "<proto> AUTH <user> <pass> option can be used to authenticate the client and select the "
-        "RESP protocol version at the same time");
+        "AUTH <user> <pass> option can be used to authenticate the client and select the RESP "
+        "protocol version at the same time");
   }
   if (has_setname) {
     if (!ValidClientName(setname)) {

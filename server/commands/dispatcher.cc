@@ -50,10 +50,11 @@ void Dispatcher::Execute(ClientState& client, ArgList args, resp::ReplyBuilder& 
     }
     rb.Error(msg);
   };
+  // Redis's order: the arity is checked before the authentication.
+  if (!spec->ArityOk(args.size())) return reject(resp::WrongNumArgsError(spec->name));
   if (server_.config.requires_auth() && !client.authenticated && !spec->is(kNoAuth)) {
     return reject(resp::kNoAuthErr);
   }
-  if (!spec->ArityOk(args.size())) return reject(resp::WrongNumArgsError(spec->name));
   // RESP2 subscribers can only receive messages and (un)subscribe; RESP3 multiplexes pushes.
   if (client.pubsub.count() > 0 && !client.resp3 && !spec->is(kPubSub)) {
     return reject(resp::SubscribedContextError(FullName(*spec, args)));

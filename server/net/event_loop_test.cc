@@ -4,6 +4,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <chrono>
+#include <cstdlib>
 #include <future>
 #include <thread>
 #include <vector>
@@ -159,11 +161,24 @@ TEST(EventLoopTest, RoundEndTasksRunBeforeTheTasksPostedDuringTheRound) {
 
 TEST(EventLoopTest, StopFromAnotherThreadEndsRun) {
   EventLoop loop;
-  std::thread runner([&] { loop.Run(); });
-  std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  std::promise<void> running;
+  std::promise<void> returned;
+  std::thread runner([&] {
+    loop.Run();
+    returned.set_value();
+  });
+  // Once a posted task has run, Run is in its loop and goes back to waiting in epoll_wait.
+  loop.Post([&] { running.set_value(); });
+  running.get_future().wait();
   loop.Stop();
-  runner.join();  // hangs (and the test times out) if Stop did not wake the loop
-  SUCCEED();
+  const bool stopped =
+      returned.get_future().wait_for(std::chrono::seconds(10)) == std::future_status::ready;
+  if (!stopped) {
+    // Fails the test at once instead of hanging in join() until CTest's timeout.
+    ADD_FAILURE() << "Stop from another thread did not wake a loop waiting in epoll_wait";
+    std::_Exit(1);
+  }
+  runner.join();
 }
 
 }  // namespace

@@ -17,7 +17,10 @@ A command may be prefixed by one marker that changes how its replies are compare
 
 and these lines are directives, not commands:
 
-    @sleep SECONDS     sleep (bounded to 2 s) before the next line, e.g. to let a key expire
+    @sleep SECONDS     sleep (bounded to 2 s) before the next line, to let a key expire (time is
+                       the stimulus there; never use it to wait for the server)
+    @blocked N         wait until the server counts N blocked clients (INFO blocked_clients), e.g.
+                       after an @send BLPOP, before the push that must wake it
     @conn NAME         send the following commands on connection NAME (created on first use);
                        the first connection is called "main"
     @send CMD ...      send a command without waiting for its reply (e.g. a BLPOP that blocks)
@@ -32,6 +35,7 @@ import shlex
 import time
 
 import resp
+from harness import wait_blocked
 
 MAX_SLEEP_S = 2.0
 MAX_SCAN_CALLS = 10000
@@ -90,7 +94,7 @@ def parse_script(source):
             if stripped.startswith("@"):
                 word, _, rest = stripped.partition(" ")
                 marker = word[1:]
-                if marker in ("sleep", "conn", "recv"):
+                if marker in ("sleep", "conn", "recv", "blocked"):
                     steps.append(Step(lineno, stripped, marker, rest.strip()))
                     continue
                 arg = None
@@ -299,6 +303,10 @@ def run_script(steps, reference, candidate, timeout=5.0):
             if step.marker == "sleep":
                 time.sleep(min(float(step.marker_arg), MAX_SLEEP_S))
                 continue
+            if step.marker == "blocked":
+                for s in sessions:
+                    wait_blocked(s.server, int(step.marker_arg))
+                continue
             if step.marker == "conn":
                 for s in sessions:
                     s.current = step.marker_arg
@@ -341,6 +349,8 @@ def run_single(steps, server, timeout=5.0):
         for step in steps:
             if step.marker == "sleep":
                 time.sleep(min(float(step.marker_arg), MAX_SLEEP_S))
+            elif step.marker == "blocked":
+                wait_blocked(server, int(step.marker_arg))
             elif step.marker == "conn":
                 session.current = step.marker_arg
             elif step.marker == "send":

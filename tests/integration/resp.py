@@ -4,6 +4,7 @@ The parser keeps the exact bytes of every reply next to its decoded value, so te
 servers byte for byte and still look inside a reply when its order is unspecified.
 """
 
+import re
 import socket
 import time
 
@@ -179,12 +180,10 @@ def parse(buf, pos=0):
 
 
 def encode_command(*args):
-    """Encodes a command as a RESP multibulk request."""
+    """Encodes a command as a RESP multibulk request (bytes as is, anything else as str())."""
     out = [b"*%d\r\n" % len(args)]
     for arg in args:
-        if isinstance(arg, str):
-            arg = arg.encode()
-        elif isinstance(arg, int):
+        if not isinstance(arg, (bytes, bytearray)):
             arg = str(arg).encode()
         out.append(b"$%d\r\n%s\r\n" % (len(arg), arg))
     return b"".join(out)
@@ -198,6 +197,7 @@ class RawClient:
     """A blocking socket client that writes raw bytes and reads whole RESP replies."""
 
     def __init__(self, host, port, timeout=10.0):
+        """Connects to host:port (loopback in every test; Node.raw() builds one for a node)."""
         self.sock = socket.create_connection((host, port), timeout=timeout)
         self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self.timeout = timeout
@@ -241,15 +241,38 @@ class RawClient:
             return value, raw
 
     def read(self, timeout=None):
+        """The next reply, decoded."""
         return self.read_raw(timeout)[0]
 
-    def cmd(self, *args):
+    def read_bytes(self, timeout=None):
+        """The next reply, as the exact bytes the server sent."""
+        return self.read_raw(timeout)[1]
+
+    def send_command(self, *args):
+        """Sends one command without reading its reply (pipelining, blocking commands)."""
         self.send(encode_command(*args))
+
+    def cmd(self, *args):
+        """Sends a command, returns its decoded reply."""
+        self.send_command(*args)
         return self.read()
 
     def cmd_raw(self, *args):
-        self.send(encode_command(*args))
+        self.send_command(*args)
         return self.read_raw()
+
+    def call(self, *args):
+        """Sends a command, returns its reply's exact bytes."""
+        self.send_command(*args)
+        return self.read_bytes()
+
+    def has_data(self):
+        """Whether reply bytes are already here (buffered or readable now), without waiting."""
+        if self.buf:
+            return True
+        import select
+        readable, _, _ = select.select([self.sock], [], [], 0)
+        return bool(readable)
 
     def read_until_closed(self, timeout=None):
         """Reads everything until the server closes the connection; returns the bytes."""
@@ -261,3 +284,9 @@ class RawClient:
                 return bytes(self.buf)
             except ConnectionResetError:
                 return bytes(self.buf)
+
+
+def normalise(reply):
+    """Raw reply bytes with HELLO's connection id replaced: the one field that differs by design
+    between two servers fed the same commands."""
+    return re.sub(rb"\$2\r\nid\r\n:\d+\r\n", b"$2\r\nid\r\n:N\r\n", reply)

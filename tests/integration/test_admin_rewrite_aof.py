@@ -14,8 +14,8 @@ import grpc
 import pytest
 import redis
 
-from admin_plane import AdminNode, aof_dir_size, admin_pb2, binaries, wait_for
-from aof_server import HOST
+from admin_plane import TOKEN, admin_call, admin_pb2, aof_dir_size
+from harness import HOST, wait_for
 
 HOT_KEY = b"hot"
 OVERWRITES = 100_000
@@ -141,18 +141,10 @@ def check_keyspace(client, expected):
 
 
 @pytest.fixture
-def admin_node(request):
-    server, kvctl = binaries(request.config)
-    nodes = []
-
+def admin_node(nodes):
     def make(*args):
-        n = AdminNode(server, kvctl, args=args)
-        nodes.append(n)
-        return n
-
-    yield make
-    for n in nodes:
-        n.cleanup()
+        return nodes.unstarted("kv", args=list(args), admin=True, admin_token=TOKEN)
+    return make
 
 
 @pytest.mark.parametrize("fsync,restart", [("everysec", "sigterm"), ("always", "sigkill")])
@@ -190,7 +182,7 @@ def test_rewrite_aof_compacts_overwritten_key_while_writes_continue(admin_node, 
         writer.wait_progress(300)
         # 3: the gRPC stub directly.
         pb = admin_pb2()
-        resp = node.admin_call("RewriteAof", pb.RewriteAofRequest(wait=True))
+        resp = admin_call(node, "RewriteAof", pb.RewriteAofRequest(wait=True))
         assert resp.persistence.aof_rewrites == 3
         assert resp.persistence.aof_last_bgrewrite_status == "ok"
         assert not resp.persistence.aof_rewrite_in_progress

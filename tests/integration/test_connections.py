@@ -15,7 +15,7 @@ import pytest
 import redis
 
 import resp
-from conftest import kv_argv
+from harness import info_field, kv_server_path, wait_for
 from resp import encode_command
 
 SERVER_KINDS = ("redis", "kv")
@@ -153,7 +153,9 @@ def test_quit(server):
 @pytest.mark.parametrize("kind", SERVER_KINDS)
 def test_maxclients(server_factory, kind):
     server = server_factory(kind, ["--maxclients", "5"])
-    time.sleep(0.1)  # let the readiness probe's connection be closed on the server side
+    # The readiness probe's connection must be gone on the server side (INFO's own is counted).
+    wait_for(lambda: info_field(server, "clients", "connected_clients") == "1", 10,
+             "the readiness probe's connection to close")
     clients = []
     try:
         for _ in range(5):
@@ -203,7 +205,7 @@ def test_too_few_descriptors_is_a_clear_error(pytestconfig, tmp_path, nofile, wh
     def limit():
         resource.setrlimit(resource.RLIMIT_NOFILE, (nofile, nofile))
 
-    argv = kv_argv(pytestconfig) + ["--port", "0", "--bind", "127.0.0.1", "--dir", str(tmp_path)]
+    argv = [kv_server_path(), "--port", "0", "--bind", "127.0.0.1", "--dir", str(tmp_path)]
     p = subprocess.run(argv, preexec_fn=limit, capture_output=True, timeout=30)
     out = p.stdout + p.stderr
     assert p.returncode == 1, out

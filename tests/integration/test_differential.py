@@ -17,7 +17,7 @@ import pytest
 
 import differential
 import resp
-from conftest import make_server
+from harness import Node
 
 SCRIPTS_DIR = pathlib.Path(__file__).resolve().parent / "scripts"
 SCRIPTS = sorted(SCRIPTS_DIR.glob("*.txt"))
@@ -26,17 +26,16 @@ SCRIPTS = sorted(SCRIPTS_DIR.glob("*.txt"))
 class Fresh:
     """A server that is emptied before each script: FLUSHALL, or a restart if FLUSHALL fails."""
 
-    def __init__(self, config, kind):
-        self.config = config
+    def __init__(self, kind):
         self.kind = kind
-        self.server = make_server(config, kind)
+        self.server = Node(kind).start()
 
     def fresh(self):
         with self.server.raw() as c:
             if c.cmd("FLUSHALL") == b"OK":
                 return self.server
         self.server.cleanup()
-        self.server = make_server(self.config, self.kind)
+        self.server = Node(self.kind).start()
         return self.server
 
     def cleanup(self):
@@ -44,15 +43,15 @@ class Fresh:
 
 
 @pytest.fixture(scope="module")
-def reference(request):
-    f = Fresh(request.config, "redis")
+def reference():
+    f = Fresh("redis")
     yield f
     f.cleanup()
 
 
 @pytest.fixture(scope="module", params=["redis", "kv"])
 def candidate(request):
-    f = Fresh(request.config, request.param)
+    f = Fresh(request.param)
     yield f
     f.cleanup()
 
@@ -151,13 +150,7 @@ def test_all_scripts_parse():
 
 def _dump(paths):
     """Prints each command with redis-server's raw reply."""
-    import conftest
-
-    class Config:
-        def getoption(self, name):
-            return None
-
-    server = conftest.make_server(Config(), "redis")
+    server = Node("redis").start()
     try:
         for path in paths:
             flush(server)

@@ -5,13 +5,7 @@ differs). Commands whose result is random or unordered are chosen so that only o
     /usr/bin/python3 -m pytest tests/integration/test_list_hash_commands.py
 """
 
-import pathlib
 import shlex
-import sys
-
-sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
-
-from raw_bytes_client import Client  # noqa: E402
 
 # One command per line, shell-quoted. "HELLO 3" switches the protocol; its reply (which holds the
 # client id) is not compared.
@@ -275,8 +269,8 @@ SCRIPT = [
 ]
 
 
-def test_replies_match_redis(redis_server, kv_server):
-    redis, kv = Client(redis_server.port), Client(kv_server.port)
+def test_replies_match_redis(pair):
+    redis, kv = pair[0].raw(), pair[1].raw()
     diffs = []
     for line in SCRIPT:
         args = shlex.split(line)

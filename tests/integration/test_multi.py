@@ -8,7 +8,12 @@ import time
 import pytest
 import redis
 
-from kvproc import Raw, Server, kv_binary, normalise, servers  # noqa: F401 (fixtures)
+from harness import HOST, wait_for
+from resp import RawClient, normalise
+
+
+def Raw(port):
+    return RawClient(HOST, port)
 
 
 # Each case: a list of (connection, command) run in order on fresh connections; every reply is
@@ -67,10 +72,11 @@ def run_case(port, steps):
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
-def test_same_replies_as_redis(servers, case):
+def test_same_replies_as_redis(pair, case):
     # No FLUSHALL between cases: both servers see the same history of cases, in the same order.
-    expected = run_case(servers["redis"].port, CASES[case])
-    got = run_case(servers["kv"].port, CASES[case])
+    reference, candidate = pair
+    expected = run_case(reference.port, CASES[case])
+    got = run_case(candidate.port, CASES[case])
     for (conn, cmd), want, have in zip(CASES[case], expected, got):
         assert have == want, f"{conn}: {cmd}"
 
@@ -87,17 +93,33 @@ def test_watched_key_expiring(servers):
         c.close()
 
 
-def test_disconnect_unwatches_and_discards(servers):
-    # A client that disconnects mid-transaction leaves nothing behind: its queue never runs.
-    c = Raw(servers["kv"].port)
-    c.call("WATCH", "dw")
-    c.call("MULTI")
-    c.call("SET", "dw", "never")
+def connected_clients(port):
+    with Raw(port) as c:
+        info = c.cmd("INFO", "clients").decode()
+    return int(info.split("connected_clients:")[1].split()[0])
+
+
+@pytest.mark.parametrize("kind", ["redis", "kv"])
+def test_disconnect_unwatches_and_discards(servers, kind):
+    # A client that disconnects mid-transaction leaves nothing behind: its queue never runs, and
+    # its WATCH is gone, so touching the key afterwards must not reach the freed client (the
+    # sanitizer build and the checked stop at teardown catch a dangling watcher).
+    port = servers[kind].port
+    before = connected_clients(port)
+    c = Raw(port)
+    assert c.call("WATCH", "dw") == b"+OK\r\n"
+    assert c.call("MULTI") == b"+OK\r\n"
+    assert c.call("SET", "dw", "never") == b"+QUEUED\r\n"
+    assert connected_clients(port) == before + 1
     c.close()
-    time.sleep(0.1)
-    with redis.Redis(port=servers["kv"].port) as k:
-        assert k.get("dw") is None
-        assert k.set("dw", "x")
+    wait_for(lambda: connected_clients(port) == before, 10, "the server to drop the client")
+    with Raw(port) as k:
+        assert k.call("GET", "dw") == b"$-1\r\n"
+        assert k.call("SET", "dw", "x") == b"+OK\r\n"  # touches the key the dead client watched
+        assert k.call("DEL", "dw") == b":1\r\n"
+        assert k.call("WATCH", "dw") == b"+OK\r\n"
+        assert k.call("MULTI") == b"+OK\r\n"
+        assert k.call("EXEC") == b"*0\r\n"
 
 
 THREADS = 8

@@ -7,7 +7,12 @@ import time
 import pytest
 import redis
 
-from kvproc import Raw, Server, kv_binary, normalise, servers  # noqa: F401 (fixtures)
+from harness import HOST, wait_for
+from resp import RawClient, normalise
+
+
+def Raw(port):
+    return RawClient(HOST, port)
 
 
 # (connection, command, number of replies to read). Subscribers' message frames are read as
@@ -46,9 +51,9 @@ def run_case(port, steps):
         for name, cmd, replies in steps:
             conn = conns.setdefault(name, Raw(port))
             if cmd is not None:
-                conn.send(*[a.encode().decode("unicode_escape") for a in cmd.split()])
+                conn.send_command(*[a.encode().decode("unicode_escape") for a in cmd.split()])
             for _ in range(replies):
-                out.append(normalise(conn.read()))
+                out.append(normalise(conn.read_bytes()))
     finally:
         for c in conns.values():
             c.close()
@@ -56,9 +61,10 @@ def run_case(port, steps):
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
-def test_same_replies_as_redis(servers, case):
-    expected = run_case(servers["redis"].port, CASES[case])
-    got = run_case(servers["kv"].port, CASES[case])
+def test_same_replies_as_redis(pair, case):
+    reference, candidate = pair
+    expected = run_case(reference.port, CASES[case])
+    got = run_case(candidate.port, CASES[case])
     assert len(got) == len(expected)
     for i, (want, have) in enumerate(zip(expected, got)):
         assert have == want, f"reply {i}"
@@ -87,43 +93,42 @@ def test_many_messages_in_order_across_threads(servers):
         p.close()
 
 
-def test_slow_subscriber_is_disconnected(kv_binary):
+def test_slow_subscriber_is_disconnected(nodes):
     limit = 1024 * 1024
-    kv = Server("kv", ["--client-output-buffer-limit-pubsub", str(limit)], binary=kv_binary)
-    try:
-        slow = socket.create_connection(("127.0.0.1", kv.port))
-        slow.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 64 * 1024)
-        slow.sendall(b"*2\r\n$9\r\nSUBSCRIBE\r\n$4\r\nslow\r\n")
-        time.sleep(0.2)
-        payload = b"x" * (100 * 1024)
-        receivers = []
-        with redis.Redis(port=kv.port, socket_timeout=5) as pub:
-            # Never reading, the subscriber stops draining after the socket buffers fill (a few
-            # MB on loopback); then its queued output passes the limit and it must be dropped,
-            # while every PUBLISH keeps answering.
-            for _ in range(1000):
-                n = pub.publish("slow", payload)
-                receivers.append(n)
-                if n == 0:
-                    break
-            print(f"subscriber dropped after {len(receivers) - 1} PUBLISH of 100 KiB")
-            assert receivers[0] == 1
-            assert receivers[-1] == 0, "subscriber never disconnected"
-            assert pub.pubsub_numsub("slow") == [(b"slow", 0)]
-            assert pub.ping()
-        assert "scheduled to be closed ASAP for overcoming of output buffer limits" in kv.log()
-        # The socket is closed: after what was already sent, reads end.
-        slow.settimeout(5)
-        total = 0
-        while True:
-            try:
-                data = slow.recv(1 << 20)
-            except ConnectionResetError:
+    kv = nodes.one("kv", client_output_buffer_limit_pubsub=limit)
+    slow = socket.create_connection((HOST, kv.port))
+    slow.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 64 * 1024)
+    slow.sendall(b"*2\r\n$9\r\nSUBSCRIBE\r\n$4\r\nslow\r\n")
+    with redis.Redis(port=kv.port, socket_timeout=5) as probe:
+        wait_for(lambda: probe.pubsub_numsub("slow") == [(b"slow", 1)], 10,
+                 "the subscription")
+    payload = b"x" * (100 * 1024)
+    receivers = []
+    with redis.Redis(port=kv.port, socket_timeout=5) as pub:
+        # Never reading, the subscriber stops draining after the socket buffers fill (a few
+        # MB on loopback); then its queued output passes the limit and it must be dropped,
+        # while every PUBLISH keeps answering.
+        for _ in range(1000):
+            n = pub.publish("slow", payload)
+            receivers.append(n)
+            if n == 0:
                 break
-            if not data:
-                break
-            total += len(data)
-            assert total < 64 * 1024 * 1024
-        slow.close()
-    finally:
-        kv.stop()
+        print(f"subscriber dropped after {len(receivers) - 1} PUBLISH of 100 KiB")
+        assert receivers[0] == 1
+        assert receivers[-1] == 0, "subscriber never disconnected"
+        assert pub.pubsub_numsub("slow") == [(b"slow", 0)]
+        assert pub.ping()
+    assert "scheduled to be closed ASAP for overcoming of output buffer limits" in kv.log()
+    # The socket is closed: after what was already sent, reads end.
+    slow.settimeout(5)
+    total = 0
+    while True:
+        try:
+            data = slow.recv(1 << 20)
+        except ConnectionResetError:
+            break
+        if not data:
+            break
+        total += len(data)
+        assert total < 64 * 1024 * 1024
+    slow.close()

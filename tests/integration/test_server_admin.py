@@ -7,7 +7,6 @@ differs in DEBUG, so the replies themselves were compared against it by hand and
 """
 
 import os
-import pathlib
 import pty
 import select
 import socket
@@ -17,52 +16,19 @@ import time
 import pytest
 import redis
 
-REPO_ROOT = pathlib.Path(__file__).resolve().parents[2]
-START_TIMEOUT_S = 10.0
-
-
-def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
+from harness import tool_path
 
 @pytest.fixture
-def admin_server(tmp_path, request):
-    try:
-        binary = request.config.getoption("--kv-server")  # defined by the shared conftest
-    except ValueError:
-        binary = None
-    binary = binary or os.environ.get("KV_SERVER", str(REPO_ROOT / "build/server/kv-server"))
-    if binary == "none" or not os.path.exists(binary):
-        pytest.skip(f"kv-server not built at {binary}")
-    port = _free_port()
+def admin_server(tmp_path, nodes):
+    """kv-server started from a config file (CONFIG REWRITE's target)."""
     conf = tmp_path / "kv.conf"
-    conf.write_text(f"port {port}\nbind 127.0.0.1\ndir {tmp_path}\n"
-                    "# a comment kept by CONFIG REWRITE\nmaxclients 100\n")
-    proc = subprocess.Popen([binary, str(conf), "--admin-port", str(_free_port())],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=tmp_path)
-    deadline = time.time() + START_TIMEOUT_S
-    while time.time() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            time.sleep(0.05)
-    else:
-        proc.kill()
-        pytest.fail("kv-server did not start")
-    yield port, conf, proc
-    if proc.poll() is None:
-        proc.terminate()
-        try:
-            proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+    conf.write_text("# a comment kept by CONFIG REWRITE\nmaxclients 100\n")
+    node = nodes.unstarted("kv", config_file=conf).start()
+    yield node.port, conf, node.proc
 
 
 def _cli(port, *args, stdin=None):
-    out = subprocess.run(["redis-cli", "-p", str(port), *args], input=stdin, capture_output=True,
+    out = subprocess.run([tool_path("redis-cli", "redis-tools"), "-p", str(port), *args], input=stdin, capture_output=True,
                          text=True, timeout=10)
     return out.stdout, out.stderr
 

@@ -342,13 +342,15 @@ def run_case(kv_port, redis_port, proto, index):
     return diffs
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="module", params=["redis", "kv"])
 def servers(request):
-    from conftest import make_server
+    """(candidate port, redis port): the candidate is kv-server or, proving the cases
+    deterministic, a second redis-server."""
+    from harness import Node
     started = []
     try:
-        for kind in ("kv", "redis"):
-            started.append(make_server(request.config, kind, ["--databases", "1024"]))
+        for kind in (request.param, "redis"):
+            started.append(Node(kind, config={"databases": 1024}).start())
         yield started[0].port, started[1].port
     finally:
         for s in started:
