@@ -244,6 +244,37 @@ def test_peers_talk_mutual_tls(tmp_path):
             n.cleanup()
 
 
+def make_certs(directory):
+    """A CA and one node certificate for 127.0.0.1, made with openssl as an operator would."""
+    ca_key, ca_crt = os.path.join(directory, "ca.key"), os.path.join(directory, "ca.pem")
+    key, csr, crt = (os.path.join(directory, n) for n in ("node.key", "node.csr", "node.pem"))
+    ext = os.path.join(directory, "san.ext")
+    with open(ext, "w") as f:
+        f.write("subjectAltName=IP:127.0.0.1,DNS:localhost\n")
+    run = lambda *a: subprocess.run(a, check=True, capture_output=True, timeout=60)
+    run("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", ca_key, "-out",
+        ca_crt, "-days", "2", "-subj", "/CN=kvcache-test-ca")
+    run("openssl", "req", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", csr, "-subj",
+        "/CN=127.0.0.1")
+    run("openssl", "x509", "-req", "-in", csr, "-CA", ca_crt, "-CAkey", ca_key, "-CAcreateserial",
+        "-out", crt, "-days", "2", "-extfile", ext)
+    return ca_crt, crt, key
+
+
+def test_peers_talk_mutual_tls(tmp_path):
+    ca, crt, key = make_certs(str(tmp_path))
+    tls = dict(admin_tls_cert_file=crt, admin_tls_key_file=key, admin_tls_ca_cert_file=ca)
+    nodes = start_cluster(3, **tls)
+    try:
+        assert "mutual TLS" in nodes[0].log()
+        key_ = key_owned_by(nodes, nodes[2])
+        with nodes[0].raw() as c:
+            assert c.cmd("SET", key_, "v").startswith(b"MOVED ")
+    finally:
+        for n in nodes:
+            n.cleanup()
+
+
 def test_ioredis_cluster_client(cluster3):
     # ioredis comes from npm into <build>/node (scripts/fetch-node-clients.sh, run by make test).
     import json
