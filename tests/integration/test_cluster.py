@@ -147,24 +147,30 @@ def test_member_that_missed_a_change_catches_up():
     nodes = start_cluster(3, vnodes=1)
     joiner = None
     try:
-        frozen = nodes[2]
+        # Freeze the member with the smallest arc: each joiner then needs it with probability at
+        # most 1/3 (one vnode each makes arcs very unequal).
+        share = {n.port: 0 for n in nodes}
+        for start, end, (_host, port, *_rest) in nodes[0].redis.execute_command("CLUSTER", "SLOTS"):
+            share[port] += end - start + 1
+        frozen = min(nodes, key=lambda n: share[n.port])
         frozen.pause()
-        before = cluster_info(nodes[0])["cluster_current_epoch"]
-        for attempt in range(8):
+        live = next(n for n in nodes if n is not frozen)
+        before = cluster_info(live)["cluster_current_epoch"]
+        for attempt in range(12):
             joiner = Node("kv", config=dict(cluster_enabled="yes", cluster_vnodes=1,
                                             cluster_secret="cluster-test-secret",
-                                            cluster_join=f"{HOST}:{nodes[0].admin_port}"),
+                                            cluster_join=f"{HOST}:{live.admin_port}"),
                           admin=True, admin_token="cluster-test-admin-token", name="node3").start()
             try:
-                wait_for(lambda: cluster_info(joiner).get("cluster_known_nodes") == "4", 8,
+                wait_for(lambda: cluster_info(joiner).get("cluster_known_nodes") == "4", 6,
                          "the fourth node to join")
                 break
             except AssertionError:
                 assert "cannot count the keys of moving slots" in joiner.log()
                 joiner.cleanup(check=False)
                 joiner = None
-        assert joiner is not None, "no joiner took its slots from a live member in 8 tries"
-        epoch = cluster_info(nodes[0])["cluster_current_epoch"]
+        assert joiner is not None, "no joiner took its slots from a live member in 12 tries"
+        epoch = cluster_info(live)["cluster_current_epoch"]
         assert int(epoch) > int(before)
         frozen.resume()
         wait_for(lambda: cluster_info(frozen).get("cluster_current_epoch") == epoch, 10,
@@ -243,50 +249,3 @@ def test_peers_talk_mutual_tls(tmp_path):
         for n in nodes:
             n.cleanup()
 
-
-def make_certs(directory):
-    """A CA and one node certificate for 127.0.0.1, made with openssl as an operator would."""
-    ca_key, ca_crt = os.path.join(directory, "ca.key"), os.path.join(directory, "ca.pem")
-    key, csr, crt = (os.path.join(directory, n) for n in ("node.key", "node.csr", "node.pem"))
-    ext = os.path.join(directory, "san.ext")
-    with open(ext, "w") as f:
-        f.write("subjectAltName=IP:127.0.0.1,DNS:localhost\n")
-    run = lambda *a: subprocess.run(a, check=True, capture_output=True, timeout=60)
-    run("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", ca_key, "-out",
-        ca_crt, "-days", "2", "-subj", "/CN=kvcache-test-ca")
-    run("openssl", "req", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", csr, "-subj",
-        "/CN=127.0.0.1")
-    run("openssl", "x509", "-req", "-in", csr, "-CA", ca_crt, "-CAkey", ca_key, "-CAcreateserial",
-        "-out", crt, "-days", "2", "-extfile", ext)
-    return ca_crt, crt, key
-
-
-def test_peers_talk_mutual_tls(tmp_path):
-    ca, crt, key = make_certs(str(tmp_path))
-    tls = dict(admin_tls_cert_file=crt, admin_tls_key_file=key, admin_tls_ca_cert_file=ca)
-    nodes = start_cluster(3, **tls)
-    try:
-        assert "mutual TLS" in nodes[0].log()
-        key_ = key_owned_by(nodes, nodes[2])
-        with nodes[0].raw() as c:
-            assert c.cmd("SET", key_, "v").startswith(b"MOVED ")
-    finally:
-        for n in nodes:
-            n.cleanup()
-
-
-def test_ioredis_cluster_client(cluster3):
-    # ioredis comes from npm into <build>/node (scripts/fetch-node-clients.sh, run by make test).
-    import json
-    import pathlib
-    modules = pathlib.Path(harness.kv_server_path()).resolve().parents[1] / "node" / "node_modules"
-    if not (modules / "ioredis").is_dir():
-        harness.missing("ioredis", f"bash scripts/fetch-node-clients.sh {modules.parents[1]}")
-    script = pathlib.Path(__file__).resolve().parent / "node" / "cluster_set_get.js"
-    out = subprocess.run([harness.tool_path("node", "nodejs"), str(script),
-                          str(cluster3[1].port), "10000"], capture_output=True, timeout=120,
-                         env={"NODE_PATH": str(modules), "PATH": "/usr/bin:/bin"})
-    assert out.returncode == 0, out.stderr.decode()
-    assert json.loads(out.stdout) == {"ok": 10000, "nodes": 3}
-    counts = [n.redis.dbsize() for n in cluster3]
-    assert sum(counts) == 10000 and all(0 < c < 10000 for c in counts), counts
