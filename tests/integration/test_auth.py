@@ -53,7 +53,7 @@ NOAUTH = b"-NOAUTH Authentication required.\r\n"
 # the authentication), DEBUG's enable-debug-command protection (not implemented), and a refused
 # EXEC outside MULTI (Redis answers EXECABORT even without a transaction). kv-server must still
 # refuse them; a fix shows as a failure here, so the list cannot go stale.
-KNOWN_NOAUTH_FIRST = {("a", c, "k") for c in ("client", "config", "memory", "object", "pubsub",
+KNOWN_NOAUTH_FIRST = {("a", c, "k") for c in ("client", "cluster", "config", "memory", "object", "pubsub",
                                               "debug")} | {("a", "exec")}
 
 
