@@ -31,6 +31,17 @@ int ForAllMembers(const GlobalOptions& g, Call call, std::vector<MemberReply<Res
   return kExitOk;
 }
 
+// `method` of the Admin stub with `req`, under the call deadline: the call ForAllMembers makes.
+template <typename Req, typename Resp>
+auto MemberCall(grpc::Status (v1::Admin::Stub::*method)(grpc::ClientContext*, const Req&, Resp*),
+                Req req) {
+  return [method, req = std::move(req)](AdminClient& c, Resp* resp) {
+    grpc::ClientContext ctx;
+    c.Prepare(&ctx);
+    return (c.admin().*method)(&ctx, req, resp);
+  };
+}
+
 // Who answered (or why not), the start of every member's JSON entry.
 template <typename Resp>
 json Entry(const MemberReply<Resp>& r) {
@@ -51,13 +62,7 @@ std::string NoAnswer(const grpc::Status& st) {
 int RunInfoAll(const GlobalOptions& g) {
   std::vector<MemberReply<v1::GetNodeInfoResponse>> replies;
   if (int code = ForAllMembers<v1::GetNodeInfoResponse>(
-          g,
-          [](AdminClient& c, v1::GetNodeInfoResponse* resp) {
-            grpc::ClientContext ctx;
-            c.Prepare(&ctx);
-            return c.admin().GetNodeInfo(&ctx, v1::GetNodeInfoRequest(), resp);
-          },
-          &replies);
+          g, MemberCall(&v1::Admin::Stub::GetNodeInfo, v1::GetNodeInfoRequest()), &replies);
       code != kExitOk) {
     return code;
   }
@@ -118,13 +123,7 @@ v1::GetStatsResponse MergeStats(const std::vector<v1::GetStatsResponse>& all) {
 int RunStatsAll(const GlobalOptions& g, int top) {
   std::vector<MemberReply<v1::GetStatsResponse>> replies;
   if (int code = ForAllMembers<v1::GetStatsResponse>(
-          g,
-          [](AdminClient& c, v1::GetStatsResponse* resp) {
-            grpc::ClientContext ctx;
-            c.Prepare(&ctx);
-            return c.admin().GetStats(&ctx, v1::GetStatsRequest(), resp);
-          },
-          &replies);
+          g, MemberCall(&v1::Admin::Stub::GetStats, v1::GetStatsRequest()), &replies);
       code != kExitOk) {
     return code;
   }
@@ -172,13 +171,7 @@ int RunRewriteAofAll(const GlobalOptions& g, bool wait) {
   v1::RewriteAofRequest req;
   req.set_wait(wait);
   if (int code = ForAllMembers<v1::RewriteAofResponse>(
-          g,
-          [&req](AdminClient& c, v1::RewriteAofResponse* resp) {
-            grpc::ClientContext ctx;
-            c.Prepare(&ctx);
-            return c.admin().RewriteAof(&ctx, req, resp);
-          },
-          &replies);
+          g, MemberCall(&v1::Admin::Stub::RewriteAof, req), &replies);
       code != kExitOk) {
     return code;
   }

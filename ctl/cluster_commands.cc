@@ -86,28 +86,44 @@ std::string RenderGaveUp(const json& gave_up) {
   return out;
 }
 
-// The request for `change`, with every --remove name (unique id prefix, admin address) resolved to
-// the member's full id through the seed's membership, so the node and the --force report agree
-// on who goes. Names no member matches go as given, for the node to refuse.
-int PrepareChange(AdminClient& seed, const RingChangeArgs& change, v1::RingChangeRequest* req,
-                  v1::GetClusterStatusResponse* before,
-                  std::vector<const v1::ClusterMember*>* removed) {
-  *req = ToRequest(change);
+// A ring change ready to send: the seed to send it to, and the request with every --remove name
+// (unique id prefix, admin address, "self") resolved to the member's full id through the seed's
+// membership, so the node and the --force report agree on who goes. Names no member matches go as
+// given, for the node to refuse.
+struct PreparedChange {
+  std::unique_ptr<AdminClient> seed;
+  v1::RingChangeRequest req;
+  v1::GetClusterStatusResponse before;            // the membership `removed` points into
+  std::vector<const v1::ClusterMember*> removed;  // the members the change removes
+};
+
+// kExitOk with *out ready, else the exit code (error already printed).
+int PrepareChange(const GlobalOptions& g, const RingChangeArgs& change, PreparedChange* out) {
+  int code = kExitOk;
+  out->seed = Connect(g, "", &code);
+  if (!out->seed) return code;
+  out->req = ToRequest(change);
   if (change.remove.empty()) return kExitOk;
-  if (int code = FetchClusterStatus(seed, before); code != kExitOk) return code;
-  req->clear_remove();
+  if (code = FetchClusterStatus(*out->seed, &out->before); code != kExitOk) return code;
+  out->req.clear_remove();
   for (const auto& which : change.remove) {
     std::string error;
     bool ambiguous = false;
-    const v1::ClusterMember* m = FindMember(*before, which, &error, &ambiguous);
+    const v1::ClusterMember* m = FindMember(out->before, which, &error, &ambiguous);
     if (ambiguous) {
       fmt::print(stderr, "kvctl: {}\n", error);
       return kExitUsage;
     }
-    req->add_remove(m != nullptr ? m->node_id() : which);
-    if (m != nullptr) removed->push_back(m);
+    out->req.add_remove(m != nullptr ? m->node_id() : which);
+    if (m != nullptr) out->removed.push_back(m);
   }
   return kExitOk;
+}
+
+// The error line and exit code of a failed call to `client`.
+int Failed(const AdminClient& client, const grpc::Status& status) {
+  fmt::print(stderr, "{}\n", ErrorLine(client.addr(), status));
+  return ExitCodeFor(status);
 }
 
 }  // namespace
@@ -200,19 +216,13 @@ int RunWhere(const GlobalOptions& g, const std::string& key) {
 }
 
 int RunRingPlan(const GlobalOptions& g, const RingChangeArgs& change) {
-  int code = kExitOk;
-  auto seed = Connect(g, "", &code);
-  if (!seed) return code;
-  v1::RingChangeRequest req;
-  v1::GetClusterStatusResponse before;
-  std::vector<const v1::ClusterMember*> removed;
-  if (code = PrepareChange(*seed, change, &req, &before, &removed); code != kExitOk) return code;
+  PreparedChange p;
+  if (int code = PrepareChange(g, change, &p); code != kExitOk) return code;
   v1::PlanRingChangeResponse resp;
   grpc::ClientContext ctx;
-  seed->Prepare(&ctx);
-  if (grpc::Status st = seed->admin().PlanRingChange(&ctx, req, &resp); !st.ok()) {
-    fmt::print(stderr, "{}\n", ErrorLine(seed->addr(), st));
-    return ExitCodeFor(st);
+  p.seed->Prepare(&ctx);
+  if (grpc::Status st = p.seed->admin().PlanRingChange(&ctx, p.req, &resp); !st.ok()) {
+    return Failed(*p.seed, st);
   }
   if (g.json) {
     PrintJson(ToJson(resp));
@@ -223,27 +233,21 @@ int RunRingPlan(const GlobalOptions& g, const RingChangeArgs& change) {
 }
 
 int RunRingApply(const GlobalOptions& g, const RingChangeArgs& change) {
-  int code = kExitOk;
-  auto seed = Connect(g, "", &code);
-  if (!seed) return code;
-  v1::RingChangeRequest req;
-  v1::GetClusterStatusResponse before;  // owns what `removed` points to
-  std::vector<const v1::ClusterMember*> removed;
-  if (code = PrepareChange(*seed, change, &req, &before, &removed); code != kExitOk) return code;
+  PreparedChange p;
+  if (int code = PrepareChange(g, change, &p); code != kExitOk) return code;
   v1::ApplyRingChangeResponse resp;
   grpc::ClientContext ctx;
-  seed->Prepare(&ctx);
-  if (grpc::Status st = seed->admin().ApplyRingChange(&ctx, req, &resp); !st.ok()) {
-    fmt::print(stderr, "{}\n", ErrorLine(seed->addr(), st));
-    return ExitCodeFor(st);
+  p.seed->Prepare(&ctx);
+  if (grpc::Status st = p.seed->admin().ApplyRingChange(&ctx, p.req, &resp); !st.ok()) {
+    return Failed(*p.seed, st);
   }
   if (g.json) {
     json doc = ToJson(resp);
-    if (change.force) doc["gave_up"] = GaveUp(resp, removed);
+    if (change.force) doc["gave_up"] = GaveUp(resp, p.removed);
     PrintJson(doc);
   } else {
     fmt::print("{}", RenderApplied(resp));
-    if (change.force) fmt::print("{}", RenderGaveUp(GaveUp(resp, removed)));
+    if (change.force) fmt::print("{}", RenderGaveUp(GaveUp(resp, p.removed)));
   }
   return kExitOk;
 }
