@@ -2,96 +2,29 @@
 // loopback port, driven by the real kvctl binary (KVCTL_PATH) as an operator would.
 
 #include <gtest/gtest.h>
-#include <spdlog/spdlog.h>
-#include <stdlib.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
-#include <cstdio>
-#include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "admin/admin_server.h"
 #include "admin/fake_backend.h"
+#include "admin/kvctl_runner.h"
 
 namespace kv::admin {
 namespace {
 
-namespace fs = std::filesystem;
 constexpr char kToken[] = "s3cret-token";
-
-struct Result {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string Quote(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
-}
-
-std::string ReadAll(const fs::path& p) {
-  std::ifstream in(p);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "kvadmin-XXXXXX").string();
-    path_ = mkdtemp(tmpl.data());
-  }
-  ~TempDir() { fs::remove_all(path_); }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
-
-// Runs `env_prefix kvctl args...`; stdout and stderr captured separately.
-Result Kvctl(const std::vector<std::string>& args, const std::string& env_prefix = "") {
-  static TempDir dir;
-  const fs::path err_file = dir.path() / "stderr";
-  std::string cmd = env_prefix + " " + Quote(KVCTL_PATH);
-  for (const auto& a : args) cmd += " " + Quote(a);
-  cmd += " 2>" + Quote(err_file.string());
-  Result r;
-  FILE* pipe = popen(cmd.c_str(), "r");
-  if (pipe == nullptr) return r;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, pipe)) > 0) r.out.append(buf, n);
-  const int status = pclose(pipe);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  r.err = ReadAll(err_file);
-  return r;
-}
+using Result = KvctlResult;
 
 std::unique_ptr<AdminServer> StartServer(const AdminServerOptions& opts, FakeBackend& backend) {
   AdminError error;
   auto server = AdminServer::Start(opts, backend, &error);
   EXPECT_NE(server, nullptr) << error.message;
   return server;
-}
-
-// A loopback port nothing listens on any more: the kernel picks it for a server we then stop.
-int ClosedAdminPort() {
-  FakeBackend backend;
-  AdminServerOptions opts;
-  opts.port = 0;
-  auto server = StartServer(opts, backend);
-  return server == nullptr ? 0 : server->port();
 }
 
 class AdminKvctlTest : public ::testing::Test {
@@ -245,6 +178,23 @@ TEST_F(AdminKvctlTest, Shutdown) {
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_TRUE(backend_.shutdown_requested);
   EXPECT_EQ(backend_.shutdown_reason(), "maintenance window");
+}
+
+TEST_F(AdminKvctlTest, ClusterCommandsOnAStandaloneNode) {
+  for (std::vector<std::string> cmd :
+       std::vector<std::vector<std::string>>{{"status"},
+                                             {"nodes"},
+                                             {"ring"},
+                                             {"where", "k"},
+                                             {"add-node", "127.0.0.1:1"},
+                                             {"info", "--all"},
+                                             {"stats", "--node", "abc"}}) {
+    Result r = Run(cmd);
+    EXPECT_EQ(r.exit_code, 1) << cmd[0];
+    EXPECT_EQ(r.err,
+              "kvctl: " + server_->address() + ": FAILED_PRECONDITION: cluster mode is off\n")
+        << cmd[0];
+  }
 }
 
 TEST(AdminServerTest, HealthStartsNotServingUntilReady) {

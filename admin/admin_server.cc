@@ -131,7 +131,8 @@ class HealthGateFactory final : public grpc::experimental::ServerInterceptorFact
 }  // namespace
 
 struct AdminServer::Impl {
-  Impl(NodeBackend& backend, std::string token) : service(backend, std::move(token)) {}
+  Impl(NodeBackend& backend, std::string token, ClusterBackend* cluster)
+      : service(backend, std::move(token), cluster) {}
 
   std::shared_ptr<StartGate> health_gate = std::make_shared<StartGate>();
   AdminServiceImpl service;
@@ -169,7 +170,7 @@ std::unique_ptr<AdminServer> AdminServer::Start(const AdminServerOptions& option
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
 
-  auto impl = std::make_unique<Impl>(backend, options.token);
+  auto impl = std::make_unique<Impl>(backend, options.token, options.cluster);
   grpc::ServerBuilder builder;
   builder.AddListeningPort(JoinHostPort(bind, options.port), creds, &impl->port);
   builder.RegisterService(&impl->service);
@@ -196,11 +197,12 @@ std::unique_ptr<AdminServer> AdminServer::Start(const AdminServerOptions& option
   // The default health service starts out SERVING; correct it before any health call proceeds.
   server->SetServing(backend.IsReady());
   server->impl_->health_gate->Open();
-  spdlog::info("admin: gRPC listening on {} ({}{})", server->address(),
+  spdlog::info("admin: gRPC listening on {} ({}{}{})", server->address(),
                options.tls_cert_file.empty()        ? "plaintext"
                : options.tls_client_ca_file.empty() ? "TLS"
                                                     : "mutual TLS",
-               options.token.empty() ? ", no token" : ", token required");
+               options.token.empty() ? ", no token" : ", token required",
+               options.cluster != nullptr ? ", cluster mode" : "");
   return server;
 }
 

@@ -8,10 +8,11 @@
 #include <string>
 #include <vector>
 
+#include "admin/cluster_backend.h"
 #include "admin/node_backend.h"
 
 namespace grpc {
-class Service;
+class Service;  // only pointers pass through here, so no gRPC header is needed
 }
 
 namespace kv::admin {
@@ -30,8 +31,14 @@ struct AdminServerOptions {
   std::string tls_client_ca_file;
   // Upper bound on gRPC's sync-server threads for this server.
   int max_threads = 8;
-  // More services on the same port (the cluster's Peer service); they do their own auth and must
-  // outlive the server.
+
+  // Cluster mode. The backend of the Admin cluster RPCs (GetClusterStatus, GetRing,
+  // PlanRingChange, ApplyRingChange, Where); nullptr when the node is standalone, and those RPCs
+  // then answer FAILED_PRECONDITION "cluster mode is off". Not owned; must outlive the server.
+  ClusterBackend* cluster = nullptr;
+  // More services on this port, with the same TLS credentials and threads: the cluster's Peer
+  // service. Not owned; must outlive the server. The admin token does not apply to them (Peer
+  // checks the cluster secret itself); health reports them with the rest of the server.
   std::vector<grpc::Service*> extra_services;
 };
 

@@ -12,8 +12,8 @@ namespace kv::admin {
 
 namespace v1 = kvcache::v1;
 
-AdminServiceImpl::AdminServiceImpl(NodeBackend& backend, std::string token)
-    : backend_(backend), token_(std::move(token)) {}
+AdminServiceImpl::AdminServiceImpl(NodeBackend& backend, std::string token, ClusterBackend* cluster)
+    : backend_(backend), cluster_(cluster), token_(std::move(token)) {}
 
 void AdminServiceImpl::set_admin_address(std::string address) {
   std::lock_guard lock(mu_);
@@ -32,6 +32,14 @@ grpc::Status AdminServiceImpl::Authorize(const grpc::ServerContext& ctx) const {
   if (!BearerTokenMatches(value, token_)) {
     spdlog::warn("admin: rejected call from {} with a wrong token", ctx.peer());
     return {grpc::StatusCode::UNAUTHENTICATED, "invalid admin token"};
+  }
+  return grpc::Status::OK;
+}
+
+grpc::Status AdminServiceImpl::AuthorizeCluster(const grpc::ServerContext& ctx) const {
+  if (auto st = Authorize(ctx); !st.ok()) return st;
+  if (cluster_ == nullptr) {
+    return {grpc::StatusCode::FAILED_PRECONDITION, "cluster mode is off"};
   }
   return grpc::Status::OK;
 }
@@ -107,6 +115,55 @@ grpc::Status AdminServiceImpl::Shutdown(grpc::ServerContext* ctx, const v1::Shut
   spdlog::warn("admin: shutdown requested by {}: {}", ctx->peer(),
                req->reason().empty() ? "(no reason given)" : req->reason());
   backend_.RequestShutdown(req->reason());
+  return grpc::Status::OK;
+}
+
+grpc::Status AdminServiceImpl::GetClusterStatus(grpc::ServerContext* ctx,
+                                                const v1::GetClusterStatusRequest*,
+                                                v1::GetClusterStatusResponse* resp) {
+  if (auto st = AuthorizeCluster(*ctx); !st.ok()) return st;
+  ToProto(cluster_->GetStatus(), resp);
+  return grpc::Status::OK;
+}
+
+grpc::Status AdminServiceImpl::GetRing(grpc::ServerContext* ctx, const v1::GetRingRequest* req,
+                                       v1::GetRingResponse* resp) {
+  if (auto st = AuthorizeCluster(*ctx); !st.ok()) return st;
+  ToProto(cluster_->GetRing(req->slots()), resp);
+  return grpc::Status::OK;
+}
+
+grpc::Status AdminServiceImpl::PlanRingChange(grpc::ServerContext* ctx,
+                                              const v1::RingChangeRequest* req,
+                                              v1::PlanRingChangeResponse* resp) {
+  if (auto st = AuthorizeCluster(*ctx); !st.ok()) return st;
+  RingPlan plan;
+  if (AdminError err = cluster_->PlanRingChange(FromProto(*req), &plan); !err.ok()) {
+    return ToGrpcStatus(err);
+  }
+  ToProto(plan, resp);
+  return grpc::Status::OK;
+}
+
+grpc::Status AdminServiceImpl::ApplyRingChange(grpc::ServerContext* ctx,
+                                               const v1::RingChangeRequest* req,
+                                               v1::ApplyRingChangeResponse* resp) {
+  if (auto st = AuthorizeCluster(*ctx); !st.ok()) return st;
+  spdlog::info("admin: ring change by {}: {}", ctx->peer(), req->ShortDebugString());
+  RingApplied applied;
+  if (AdminError err = cluster_->ApplyRingChange(FromProto(*req), &applied); !err.ok()) {
+    spdlog::warn("admin: ring change refused: {}", err.message);
+    return ToGrpcStatus(err);
+  }
+  spdlog::info("admin: ring change committed at epoch {}", applied.epoch);
+  ToProto(applied, resp);
+  return grpc::Status::OK;
+}
+
+grpc::Status AdminServiceImpl::Where(grpc::ServerContext* ctx, const v1::WhereRequest* req,
+                                     v1::WhereResponse* resp) {
+  if (auto st = AuthorizeCluster(*ctx); !st.ok()) return st;
+  ToProto(cluster_->Where(req->key()), resp);
   return grpc::Status::OK;
 }
 

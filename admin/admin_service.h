@@ -13,6 +13,7 @@
 #include <mutex>
 #include <string>
 
+#include "admin/cluster_backend.h"
 #include "admin/node_backend.h"
 #include "kvcache/v1/admin.grpc.pb.h"
 
@@ -20,8 +21,10 @@ namespace kv::admin {
 
 class AdminServiceImpl final : public kvcache::v1::Admin::Service {
  public:
-  // `token` empty means no auth. Both references must outlive the service.
-  AdminServiceImpl(NodeBackend& backend, std::string token);
+  // `token` empty means no auth. `backend` and `cluster` must outlive the service; `cluster` is
+  // nullptr when the node runs without cluster mode, and the cluster RPCs then answer
+  // FAILED_PRECONDITION "cluster mode is off".
+  AdminServiceImpl(NodeBackend& backend, std::string token, ClusterBackend* cluster = nullptr);
 
   // Where the admin server listens, reported in NodeInfo.admin_address.
   void set_admin_address(std::string address);
@@ -42,11 +45,26 @@ class AdminServiceImpl final : public kvcache::v1::Admin::Service {
   grpc::Status Shutdown(grpc::ServerContext* ctx, const kvcache::v1::ShutdownRequest* req,
                         kvcache::v1::ShutdownResponse* resp) override;
 
+  grpc::Status GetClusterStatus(grpc::ServerContext* ctx,
+                                const kvcache::v1::GetClusterStatusRequest* req,
+                                kvcache::v1::GetClusterStatusResponse* resp) override;
+  grpc::Status GetRing(grpc::ServerContext* ctx, const kvcache::v1::GetRingRequest* req,
+                       kvcache::v1::GetRingResponse* resp) override;
+  grpc::Status PlanRingChange(grpc::ServerContext* ctx, const kvcache::v1::RingChangeRequest* req,
+                              kvcache::v1::PlanRingChangeResponse* resp) override;
+  grpc::Status ApplyRingChange(grpc::ServerContext* ctx, const kvcache::v1::RingChangeRequest* req,
+                               kvcache::v1::ApplyRingChangeResponse* resp) override;
+  grpc::Status Where(grpc::ServerContext* ctx, const kvcache::v1::WhereRequest* req,
+                     kvcache::v1::WhereResponse* resp) override;
+
  private:
   // UNAUTHENTICATED unless the call carries the right bearer token. Every RPC starts with it.
   grpc::Status Authorize(const grpc::ServerContext& ctx) const;
+  // Authorize, then FAILED_PRECONDITION unless the node runs in cluster mode.
+  grpc::Status AuthorizeCluster(const grpc::ServerContext& ctx) const;
 
   NodeBackend& backend_;
+  ClusterBackend* const cluster_;
   const std::string token_;
   mutable std::mutex mu_;
   std::string admin_address_;  // guarded by mu_

@@ -17,13 +17,16 @@ FakeBackend::FakeBackend()
 NodeInfo FakeBackend::GetNodeInfo() {
   NodeInfo info;
   info.version = "0.1.0";
-  info.node_id = "f00dfeedf00dfeedf00dfeedf00dfeedf00dfeed";
+  {
+    std::lock_guard lock(mu_);
+    info.node_id = node_id_;
+    info.resp_address = resp_address_;
+    info.keyspace = keyspace_;
+  }
   info.role = "master";
-  info.resp_address = "127.0.0.1:6379";
   info.process_id = 4242;
   info.uptime_seconds = 3 * 86400 + 4 * 3600;
   info.connected_clients = 7;
-  info.keyspace = {{0, 1200, 30}, {3, 5, 0}};
   info.used_memory_bytes = 1288490189;  // 1.2 GiB
   info.used_memory_rss_bytes = 1395864371;
   info.ops_per_sec = 3400;
@@ -91,6 +94,13 @@ void FakeBackend::RequestShutdown(const std::string& reason) {
   std::lock_guard lock(mu_);
   shutdown_reason_ = reason;
   shutdown_requested = true;
+}
+
+void FakeBackend::SetIdentity(std::string node_id, std::string resp_address, int64_t keys) {
+  std::lock_guard lock(mu_);
+  node_id_ = std::move(node_id);
+  resp_address_ = std::move(resp_address);
+  keyspace_ = {{0, keys, 0}};
 }
 
 std::string FakeBackend::shutdown_reason() const {

@@ -6,6 +6,8 @@
 #include <atomic>
 #include <map>
 #include <mutex>
+#include <string>
+#include <vector>
 
 #include "admin/node_backend.h"
 
@@ -32,11 +34,16 @@ class FakeBackend final : public NodeBackend {
   std::atomic<bool> last_rewrite_waited{false};
   std::atomic<bool> shutdown_requested{false};
   std::string shutdown_reason() const;
+  // Another identity, for one node of a FakeCluster: its id, RESP address and keys in db 0.
+  void SetIdentity(std::string node_id, std::string resp_address, int64_t keys);
 
  private:
   mutable std::mutex mu_;
-  std::map<std::string, std::string> config_;  // guarded by mu_
-  std::string shutdown_reason_;                // guarded by mu_
+  std::map<std::string, std::string> config_;                         // guarded by mu_
+  std::string shutdown_reason_;                                       // guarded by mu_
+  std::string node_id_ = "f00dfeedf00dfeedf00dfeedf00dfeedf00dfeed";  // guarded by mu_
+  std::string resp_address_ = "127.0.0.1:6379";                       // guarded by mu_
+  std::vector<DatabaseKeys> keyspace_ = {{0, 1200, 30}, {3, 5, 0}};   // guarded by mu_
 };
 
 }  // namespace kv::admin

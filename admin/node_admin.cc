@@ -82,7 +82,10 @@ std::unique_ptr<NodeAdmin> NodeAdmin::Start(ServerState& state, std::string* err
   options.tls_cert_file = config.Get("admin-tls-cert-file");
   options.tls_key_file = config.Get("admin-tls-key-file");
   options.tls_client_ca_file = config.Get("admin-tls-ca-cert-file");
-  if (cluster) options.extra_services.push_back(cluster->peer_service());
+  if (cluster) {
+    options.cluster = cluster->backend();  // the Admin cluster RPCs (kvctl status, ring, ...)
+    options.extra_services.push_back(cluster->peer_service());
+  }
 
   auto impl = std::make_unique<Impl>(state, std::move(node_id));
   AdminError start_error;

@@ -52,11 +52,59 @@ std::unique_ptr<AdminClient> AdminClient::Create(const ConnectOptions& options,
   } else {
     creds = grpc::InsecureChannelCredentials();
   }
-  auto channel = grpc::CreateCustomChannel(options.addr, creds, args);
   std::unique_ptr<AdminClient> client(new AdminClient(options));
-  client->admin_ = kvcache::v1::Admin::NewStub(channel);
-  client->health_ = grpc::health::v1::Health::NewStub(channel);
+  client->channel_ = grpc::CreateCustomChannel(options.addr, creds, args);
+  client->admin_ = kvcache::v1::Admin::NewStub(client->channel_);
+  client->health_ = grpc::health::v1::Health::NewStub(client->channel_);
   return client;
+}
+
+bool AdminClient::Connects() const {
+  const auto deadline = std::chrono::system_clock::now() +
+                        std::chrono::duration_cast<std::chrono::milliseconds>(
+                            std::chrono::duration<double>(options_.timeout_seconds));
+  grpc_connectivity_state state = channel_->GetState(/*try_to_connect=*/true);
+  while (state != GRPC_CHANNEL_READY) {
+    if (state == GRPC_CHANNEL_TRANSIENT_FAILURE || state == GRPC_CHANNEL_SHUTDOWN) return false;
+    if (!channel_->WaitForStateChange(state, deadline)) return false;  // deadline passed
+    state = channel_->GetState(/*try_to_connect=*/true);
+  }
+  return true;
+}
+
+std::vector<std::string> SplitSeeds(const std::string& addr) {
+  std::vector<std::string> seeds;
+  size_t start = 0;
+  while (start <= addr.size()) {
+    size_t end = addr.find(',', start);
+    if (end == std::string::npos) end = addr.size();
+    std::string seed = addr.substr(start, end - start);
+    seed.erase(0, seed.find_first_not_of(" \t"));
+    seed.erase(seed.find_last_not_of(" \t") + 1);
+    if (!seed.empty()) seeds.push_back(std::move(seed));
+    start = end + 1;
+  }
+  return seeds;
+}
+
+ConnectOptions WithAddr(const ConnectOptions& options, const std::string& addr) {
+  ConnectOptions out = options;
+  out.addr = addr;
+  return out;
+}
+
+std::unique_ptr<AdminClient> ConnectSeed(const ConnectOptions& options, std::string* error) {
+  const std::vector<std::string> seeds = SplitSeeds(options.addr);
+  if (seeds.empty()) {
+    *error = "--addr names no address";
+    return nullptr;
+  }
+  for (size_t i = 0; i < seeds.size(); ++i) {
+    auto client = AdminClient::Create(WithAddr(options, seeds[i]), error);
+    if (!client) return nullptr;
+    if (i + 1 == seeds.size() || client->Connects()) return client;
+  }
+  return nullptr;  // not reached: the last seed is always returned
 }
 
 void AdminClient::Prepare(grpc::ClientContext* ctx) const {
@@ -64,6 +112,11 @@ void AdminClient::Prepare(grpc::ClientContext* ctx) const {
       std::chrono::duration<double>(options_.timeout_seconds));
   ctx->set_deadline(std::chrono::system_clock::now() + timeout);
   if (!options_.token.empty()) ctx->AddMetadata("authorization", "Bearer " + options_.token);
+}
+
+bool Unreachable(const grpc::Status& status) {
+  return status.error_code() == grpc::StatusCode::UNAVAILABLE ||
+         status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED;
 }
 
 int ExitCodeFor(const grpc::Status& status) {

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <functional>
 
+#include "ctl/all_nodes.h"
 #include "ctl/render.h"
 #include "ctl/table.h"
 
@@ -14,34 +15,18 @@ namespace {
 namespace v1 = kvcache::v1;
 using nlohmann::json;
 
-void PrintJson(const json& doc) { fmt::print("{}\n", doc.dump(2)); }
-
-// Connects, runs one call through `call` and maps failures to the exit code and error line;
-// `print` runs only on success.
 template <typename Call, typename Print>
 int Run(const GlobalOptions& g, Call call, Print print) {
-  std::string error;
-  auto client = AdminClient::Create(g.connect, &error);
-  if (!client) {
-    fmt::print(stderr, "kvctl: {}\n", error);
-    return kExitUsage;
-  }
-  grpc::ClientContext ctx;
-  client->Prepare(&ctx);
-  grpc::Status status = call(*client, &ctx);
-  if (!status.ok()) {
-    fmt::print(stderr, "{}\n", ErrorLine(client->addr(), status));
-    return ExitCodeFor(status);
-  }
-  return print();
+  return RunCall(g, "", call, print);
 }
 
 }  // namespace
 
-int RunInfo(const GlobalOptions& g) {
+int RunInfo(const GlobalOptions& g, const NodeTarget& target) {
+  if (target.all) return RunInfoAll(g);
   v1::GetNodeInfoResponse resp;
-  return Run(
-      g,
+  return RunCall(
+      g, target.node,
       [&](AdminClient& c, grpc::ClientContext* ctx) {
         return c.admin().GetNodeInfo(ctx, v1::GetNodeInfoRequest(), &resp);
       },
@@ -55,10 +40,11 @@ int RunInfo(const GlobalOptions& g) {
       });
 }
 
-int RunStats(const GlobalOptions& g, int top) {
+int RunStats(const GlobalOptions& g, int top, const NodeTarget& target) {
+  if (target.all) return RunStatsAll(g, top);
   v1::GetStatsResponse resp;
-  return Run(
-      g,
+  return RunCall(
+      g, target.node,
       [&](AdminClient& c, grpc::ClientContext* ctx) {
         return c.admin().GetStats(ctx, v1::GetStatsRequest(), &resp);
       },
@@ -90,12 +76,13 @@ int RunPersistence(const GlobalOptions& g) {
       });
 }
 
-int RunRewriteAof(const GlobalOptions& g, bool wait) {
+int RunRewriteAof(const GlobalOptions& g, bool wait, const NodeTarget& target) {
+  if (target.all) return RunRewriteAofAll(g, wait);
   v1::RewriteAofRequest req;
   req.set_wait(wait);
   v1::RewriteAofResponse resp;
-  return Run(
-      g,
+  return RunCall(
+      g, target.node,
       [&](AdminClient& c, grpc::ClientContext* ctx) {
         return c.admin().RewriteAof(ctx, req, &resp);
       },

@@ -3,11 +3,23 @@
 #include <CLI/CLI.hpp>
 #include <functional>
 
+#include "ctl/cluster_cli.h"
 #include "ctl/commands.h"
 
 namespace {
 
 using kv::ctl::GlobalOptions;
+using kv::ctl::NodeTarget;
+
+// --node ID | --all on a node command.
+void AddTargetOptions(CLI::App* cmd, NodeTarget& target) {
+  auto* node = cmd->add_option("--node", target.node,
+                               "Ask this cluster member (node id, unique id prefix or admin "
+                               "address) instead of the seed");
+  auto* all = cmd->add_flag("--all", target.all,
+                            "Ask every cluster member; exit 4 when some did not answer");
+  node->excludes(all);
+}
 
 int Main(int argc, char** argv) {
   CLI::App app{"kvctl: inspect and steer a kvcache node through its gRPC admin port", "kvctl"};
@@ -15,10 +27,14 @@ int Main(int argc, char** argv) {
   // Global options may come before or after the command: `kvctl info --json` works too.
   app.fallthrough();
   app.footer(
-      "Exit codes: 0 ok, 1 the server refused or failed, 2 usage, 3 unreachable or timed out.");
+      "Exit codes: 0 ok, 1 the server refused or failed (status: the cluster is degraded), 2 "
+      "usage,\n"
+      "3 unreachable, timed out or no quorum, 4 some nodes did not answer an --all call.");
 
   GlobalOptions g;
-  app.add_option("--addr", g.connect.addr, "Admin address host:port")
+  app.add_option("--addr", g.connect.addr,
+                 "Admin address host:port, or comma-separated seeds: the first that answers is "
+                 "used")
       ->envname("KVCTL_ADDR")
       ->capture_default_str();
   app.add_option("--token", g.connect.token, "Admin token (prefer env KVCTL_TOKEN)")
@@ -38,16 +54,18 @@ int Main(int argc, char** argv) {
           ->capture_default_str();
 
   std::function<int()> run;
+  NodeTarget target;
 
-  app.add_subcommand("info", "Node identity, addresses, memory, clients, keys")->callback([&] {
-    run = [&] { return kv::ctl::RunInfo(g); };
-  });
+  auto* info = app.add_subcommand("info", "Node identity, addresses, memory, clients, keys");
+  AddTargetOptions(info, target);
+  info->callback([&] { run = [&] { return kv::ctl::RunInfo(g, target); }; });
 
   int top = 0;
   auto* stats = app.add_subcommand("stats", "Per-command calls and latency, keyspace counters");
   stats->add_option("--top", top, "Show only the N most-called commands")
       ->check(CLI::NonNegativeNumber);
-  stats->callback([&] { run = [&] { return kv::ctl::RunStats(g, top); }; });
+  AddTargetOptions(stats, target);
+  stats->callback([&] { run = [&] { return kv::ctl::RunStats(g, top, target); }; });
 
   app.add_subcommand("persistence", "AOF status, as INFO persistence")->callback([&] {
     run = [&] { return kv::ctl::RunPersistence(g); };
@@ -58,9 +76,10 @@ int Main(int argc, char** argv) {
   rewrite->add_flag("--wait", wait,
                     "Return when the rewrite has finished (deadline becomes 300 s unless "
                     "--timeout is given)");
+  AddTargetOptions(rewrite, target);
   rewrite->callback([&] {
     if (wait && timeout->count() == 0) g.connect.timeout_seconds = 300;
-    run = [&] { return kv::ctl::RunRewriteAof(g, wait); };
+    run = [&] { return kv::ctl::RunRewriteAof(g, wait, target); };
   });
 
   auto* config = app.add_subcommand("config", "Read or change settings (CONFIG GET/SET)");
@@ -82,6 +101,8 @@ int Main(int argc, char** argv) {
   auto* shutdown = app.add_subcommand("shutdown", "Stop the node gracefully (flushes the AOF)");
   shutdown->add_option("--reason", reason, "Written to the node's log")->capture_default_str();
   shutdown->callback([&] { run = [&] { return kv::ctl::RunShutdown(g, reason); }; });
+
+  kv::ctl::ClusterCli cluster(app, g, run);
 
   try {
     app.parse(argc, argv);

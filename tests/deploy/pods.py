@@ -29,10 +29,11 @@ def free_port():
 
 
 def cluster_mode_available(kv_server, kvctl):
-    """The chart needs the cluster's config keys and kvctl's remove-node (issues #11 and #13)."""
+    """The chart needs the cluster's config keys (issue #11) and a remove-node that drains the
+    node's keys first, `remove-node --wait` (issue #13): #11's remove-node refuses to move keys."""
     help_text = subprocess.run([kv_server, "--help"], capture_output=True, text=True).stdout
-    ctl_help = subprocess.run([kvctl, "--help"], capture_output=True, text=True).stdout
-    return "cluster-enabled" in help_text and "remove-node" in ctl_help
+    ctl_help = subprocess.run([kvctl, "remove-node", "--help"], capture_output=True, text=True).stdout
+    return "cluster-enabled" in help_text and "--wait" in ctl_help
 
 
 def unshare_works():

@@ -65,7 +65,8 @@ def cluster(tmp_path):
     kvctl = binary("KVCTL", "ctl/kvctl")
     if not cluster_mode_available(kv_server, kvctl):
         pytest.skip("kv-server has no cluster mode yet (config key cluster-enabled, issue #11) or "
-                    "kvctl no remove-node (issue #13): the chart's start-up cannot run until they land")
+                    "kvctl no draining remove-node --wait (issue #13): the chart's start-up cannot "
+                    "run until they land")
     if not unshare_works():
         pytest.skip("unshare -m is not permitted here: cannot map the pods' DNS names to loopback")
     hosts = write_hosts_file(tmp_path / "hosts", PODS)
