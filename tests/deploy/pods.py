@@ -29,11 +29,16 @@ def free_port():
 
 
 def cluster_mode_available(kv_server, kvctl):
-    """The chart needs the cluster's config keys (issue #11) and a remove-node that drains the
-    node's keys first, `remove-node --wait` (issue #13): #11's remove-node refuses to move keys."""
+    """kv-server's cluster config keys (issue #11)."""
     help_text = subprocess.run([kv_server, "--help"], capture_output=True, text=True).stdout
-    ctl_help = subprocess.run([kvctl, "remove-node", "--help"], capture_output=True, text=True).stdout
-    return "cluster-enabled" in help_text and "--wait" in ctl_help
+    return "cluster-enabled" in help_text
+
+
+def drain_available(kvctl):
+    """`kvctl remove-node ... --wait`, the preStop hook's command (issue #13)."""
+    ctl_help = subprocess.run([kvctl, "remove-node", "--help"], capture_output=True,
+                              text=True).stdout
+    return "--wait" in ctl_help
 
 
 def unshare_works():

@@ -41,6 +41,13 @@ class ReadyPeer:
             [binary("KV_SERVER", "server/kv-server"), "--bind", "127.0.0.1", "--port", str(resp),
              "--admin-bind", "127.0.0.1", "--admin-port", str(admin), "--dir", str(tmp_path)],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        # Serving before any pod asks, so which peer a pod picks does not depend on timing.
+        health = [binary("KVCTL", "ctl/kvctl"), "--addr", f"127.0.0.1:{admin}", "--timeout", "1",
+                  "health"]
+        deadline = time.monotonic() + DEADLINE_S
+        while subprocess.run(health, capture_output=True).returncode != 0:
+            assert self.proc.poll() is None and time.monotonic() < deadline, "peer did not start"
+            time.sleep(0.05)
 
     def stop(self):
         self.proc.terminate()
@@ -107,6 +114,7 @@ def test_pod_0_without_state_joins_a_running_ring(setup, tmp_path):
         assert wait_exit(pods[0]) == 0, pods[0].log()
     finally:
         peer.stop()
+    # Its first peer in ordinal order that is ready.
     assert f"cluster-join {FULLNAME}-1.{DOMAIN}:{chart_ports[1]}" in generated_config(pods[0])
 
 
