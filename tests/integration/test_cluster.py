@@ -249,3 +249,32 @@ def test_peers_talk_mutual_tls(tmp_path):
         for n in nodes:
             n.cleanup()
 
+
+
+def test_two_guarded_ring_changes_at_once_exactly_one_wins(cluster3):
+    # Two operators, two nodes to add, both `ring apply --if-epoch N` sent at once to different
+    # members: the agreement commits one of them; the other is told the ring moved.
+    candidates = [Node("kv", config=dict(cluster_enabled="yes",
+                                         cluster_secret="cluster-test-secret"),
+                       admin=True, admin_token="cluster-test-admin-token", name=f"cand{i}").start()
+                  for i in range(2)]
+    try:
+        epoch = int(cluster_info(cluster3[0])["cluster_current_epoch"])
+        procs = []
+        for member, cand in zip(cluster3[:2], candidates):
+            cmd = [harness.kvctl_path(), "--addr", f"{HOST}:{member.admin_port}", "--token",
+                   "cluster-test-admin-token", "--timeout", "20", "ring", "apply", "--add",
+                   f"{HOST}:{cand.admin_port}", "--if-epoch", str(epoch)]
+            procs.append(subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                          text=True))
+        results = [(p.wait(timeout=60), p.stdout.read(), p.stderr.read()) for p in procs]
+        codes = sorted(rc for rc, _, _ in results)
+        assert codes == [0, 1], results
+        loser = next(err for rc, _, err in results if rc == 1)
+        assert f"FAILED_PRECONDITION: ring is at epoch {epoch + 1}" in loser, results
+        wait_for(lambda: all(cluster_info(n).get("cluster_current_epoch") == str(epoch + 1)
+                             and cluster_info(n).get("cluster_known_nodes") == "4"
+                             for n in cluster3), 10, "every member at the winner's epoch")
+    finally:
+        for c in candidates:
+            c.cleanup(check=False)
