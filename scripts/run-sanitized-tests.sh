@@ -20,6 +20,7 @@ cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DKV_BUILD
   "${flags[@]}" >/dev/null
 cmake --build "$build_dir" --target kv-server
 
+export KV_SANITIZER=$kind  # tests that know a sanitizer-only defect mark it (strict xfail)
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=66
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 # detect_deadlocks=0: commands that lock all 64 shards exceed TSan's 64-lock bookkeeping.
