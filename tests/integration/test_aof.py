@@ -16,7 +16,7 @@ import time
 import pytest
 import redis
 
-from harness import tool_path, wait_blocked, wait_for
+from harness import info_field, tool_path, wait_blocked, wait_for
 
 
 @pytest.fixture
@@ -468,7 +468,8 @@ def test_write_error_refuses_writes_holds_replies_and_recovers(node_factory):
         assert held[i] is True
         acked += 1
     assert t.is_alive(), "the file limit was never reached"
-    time.sleep(0.3)
+    wait_for(lambda: info_field(n, "persistence", "aof_last_write_status") == "err", 10,
+             "the server to notice the failed write")
     with pytest.raises(redis.exceptions.ResponseError, match="MISCONF Errors writing to the AOF"):
         c.set("refused", "1")
     assert c.get("k0") == value.encode()  # reads keep working
