@@ -41,7 +41,7 @@ ClusterCli::ClusterCli(CLI::App& app, const GlobalOptions& g, std::function<int(
 
   auto* remove =
       app.add_subcommand("remove-node", "Remove members from the cluster (= ring apply --remove)");
-  remove->add_option("ID", change_.remove, "Node id, unique id prefix or admin address")
+  remove->add_option("ID", change_.remove, "Node id, unique id prefix, admin address, or self")
       ->required();
   remove->add_flag(
       "--force", change_.force,
