@@ -271,23 +271,18 @@ class Node:
             if (self.admin and not self.fixed_admin_port
                     and PORT_TAKEN.search(self._log_since(self._run_start))):
                 raise ServerFailed(f"{self}: admin port taken")
-            if self._answers_data_command():
+            if self._answers_ping():
                 return self
             time.sleep(0.01)
         raise ServerFailed(f"{self} not ready after {timeout_s}s:\n{self.log_tail()}")
 
-    def _answers_data_command(self):
+    def _answers_ping(self):
         try:
             with resp.RawClient(HOST, self.port, timeout=2.0) as c:
                 if self.password is not None:
                     c.cmd("AUTH", self.password)
-                # PING answers while the AOF loads; a data command answers -LOADING until done.
-                if c.cmd("PING") != resp.Status(b"PONG"):
-                    return False
-                reply = c.cmd("EXISTS", "__ready_probe__")
-                # A cluster node may redirect (-MOVED) or be down: it still is up and loaded.
-                return isinstance(reply, int) or (isinstance(reply, resp.Error)
-                                                  and not reply.startswith(b"LOADING"))
+                # PING answers -LOADING until the AOF is loaded, as in Redis 7: PONG means ready.
+                return c.cmd("PING") == resp.Status(b"PONG")
         except (OSError, resp.ConnectionClosed, TimeoutError):
             return False
 
@@ -315,7 +310,7 @@ class Node:
                 self.returncode = self.proc.returncode
                 self._check_log(SANITIZER_LINE)
                 return self.returncode
-            if self._answers_data_command():
+            if self._answers_ping():
                 return None
             time.sleep(0.01)
         self.kill()
