@@ -21,6 +21,7 @@
 #include "server/commands/command_registry.h"
 #include "server/commands/dispatcher.h"
 #include "server/commands/pubsub.h"
+#include "server/commands/server_info.h"
 #include "server/commands/server_state.h"
 #include "server/commands/transactions.h"
 #include "server/config/config.h"
@@ -53,6 +54,12 @@ int main(int argc, char** argv) {
       std::printf("  --%-32s %s (default: '%s')\n", std::string(key.name).c_str(),
                   std::string(key.help).c_str(), std::string(key.default_value).c_str());
     }
+    return 0;
+  }
+  if (argc > 1 && (std::string_view(argv[1]) == "--version" || std::string_view(argv[1]) == "-v")) {
+    // redis-server's format, which scripts parse for "v=".
+    std::printf("kv-server v=%s redis=7.0.15 malloc=%s bits=%zu\n", KV_VERSION,
+                kv::AllocatorName().c_str(), sizeof(void*) * 8);
     return 0;
   }
   if (auto err = config.LoadFromArgs(argc, argv)) {
