@@ -20,6 +20,7 @@
 #include "server/commands/blocking.h"
 #include "server/commands/command_registry.h"
 #include "server/commands/dispatcher.h"
+#include "server/commands/evictor.h"
 #include "server/commands/pubsub.h"
 #include "server/commands/server_info.h"
 #include "server/commands/server_state.h"
@@ -86,6 +87,7 @@ int main(int argc, char** argv) {
   kv::InstallBlocking(state);
   kv::InstallTransactions(state);
   kv::InstallPubSub(state);
+  kv::InstallEviction(state);
   kv::Dispatcher dispatcher(state);
   // Registers itself as state.aof and follows CONFIG SET appendonly/appendfsync.
   kv::Aof aof(dispatcher);
@@ -96,6 +98,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   state.tcp_port = server.port();
+
 
   // The main thread only waits for a stop request: SIGINT/SIGTERM or SHUTDOWN.
   std::optional<boost::asio::io_context> main_ctx;

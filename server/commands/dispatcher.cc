@@ -1,16 +1,27 @@
 #include "server/commands/dispatcher.h"
 
+#include <algorithm>
 #include <mutex>
 
 #include "server/base/clock.h"
 #include "server/base/string_util.h"
 #include "server/commands/cluster_routing.h"
+#include "server/commands/evictor.h"
 #include "server/commands/transactions.h"
 #include "server/resp/errors.h"
 
 namespace kv {
 
 namespace {
+
+// Redis's deny-oom rule: the command may grow memory, or it is an EXEC whose queue holds one that
+// may.
+bool DeniedWhenOutOfMemory(const CommandSpec& spec, const MultiState& txn) {
+  if (spec.is(kDenyOom)) return true;
+  if (spec.name != "exec" || !txn.in_multi) return false;
+  return std::any_of(txn.queue.begin(), txn.queue.end(),
+                     [](const QueuedCommand& q) { return q.spec->is(kDenyOom); });
+}
 
 // Redis names subcommands "container|sub" in errors that quote the command being refused.
 std::string FullName(const CommandSpec& spec, ArgList args) {
@@ -62,6 +73,20 @@ void Dispatcher::Execute(ClientState& client, ArgList args, resp::ReplyBuilder& 
   if (server_.loading.load(std::memory_order_relaxed) && !spec->is(kLoading)) {
     return reject(resp::kLoadingErr);
   }
+  const int64_t now_ms = UnixMillis();
+  server_.keyspace.access().Tick(now_ms);
+  // Before any lock is taken, as Redis's performEvictions in processCommand: eviction locks the
+  // shards of its victims one at a time.
+  if (Evictor* ev = server_.evictor.get(); ev != nullptr && ev->limited()) {
+    const bool deny_oom = DeniedWhenOutOfMemory(*spec, txn);
+    if (ev->MakeRoom(now_ms) == Evictor::Result::kFail && deny_oom) return reject(resp::kOomErr);
+    if (deny_oom) {
+      // What this write may add, seen by the next commands before the meter's next refresh.
+      size_t bytes = 0;
+      for (std::string_view a : args) bytes += a.size();
+      ev->meter().NoteGrowth(static_cast<int64_t>(bytes));
+    }
+  }
   if (spec->is(kWrite)) {
     WriteLog* log = server_.write_log.load(std::memory_order_acquire);
     if (log != nullptr) {
@@ -106,7 +131,7 @@ void Dispatcher::Execute(ClientState& client, ArgList args, resp::ReplyBuilder& 
     multi = ShardLocks(ks, std::move(ids));
   }
 
-  CommandContext ctx(server_, client, rb, UnixMillis());
+  CommandContext ctx(server_, client, rb, now_ms);
   ctx.dispatcher = this;
   Run(*spec, ctx, args);
 
@@ -122,7 +147,9 @@ void Dispatcher::ExecuteLocked(const CommandSpec& spec, ClientState& client, Arg
     rb.Error(resp::WrongNumArgsError(spec.name));
     return;
   }
-  CommandContext ctx(server_, client, rb, UnixMillis());
+  const int64_t now_ms = UnixMillis();
+  server_.keyspace.access().Tick(now_ms);
+  CommandContext ctx(server_, client, rb, now_ms);
   ctx.dispatcher = this;
   Run(spec, ctx, args);
 }

@@ -19,6 +19,7 @@
 #include "server/commands/command_context.h"
 #include "server/commands/cluster_routing.h"
 #include "server/commands/command_registry.h"
+#include "server/commands/evictor.h"
 #include "server/commands/pubsub.h"
 #include "server/commands/server_info.h"
 
@@ -99,6 +100,7 @@ void ResetServerStats(ServerState& server) {
   s.net_output_bytes = 0;
   s.protocol_errors = 0;
   server.sampler.ResetPeakMemory();
+  if (server.evictor) server.evictor->ResetStats();
   Keyspace& ks = server.keyspace;
   ShardLocks locks = ShardLocks::AllUnlessHeld(ks);  // inside EXEC they are held already
   for (size_t i = 0; i < ks.num_shards(); ++i) {
@@ -171,6 +173,7 @@ void MemorySection(ServerState& s, std::string* out) {
   uint64_t used = UsedMemory();
   uint64_t peak = s.sampler.NotePeakMemory(used);
   uint64_t rss = ResidentBytes();
+  const auto maxmemory = static_cast<uint64_t>(s.config.GetInt("maxmemory"));
   uint64_t total =
       static_cast<uint64_t>(sysconf(_SC_PHYS_PAGES)) * static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
   AppendAll(
@@ -181,7 +184,8 @@ void MemorySection(ServerState& s, std::string* out) {
            StrPrintf("%.2f%%",
                      peak ? 100.0 * static_cast<double>(used) / static_cast<double>(peak) : 100.0)),
       Line("total_system_memory", total), Line("total_system_memory_human", BytesToHuman(total)),
-      Line("maxmemory", 0), Line("maxmemory_human", "0B"), Line("maxmemory_policy", "noeviction"),
+      Line("maxmemory", maxmemory), Line("maxmemory_human", BytesToHuman(maxmemory)),
+      Line("maxmemory_policy", s.config.Get("maxmemory-policy")),
       Line("used_memory_lua", 0), Line("used_memory_scripts", 0),
       Line("mem_fragmentation_bytes", static_cast<int64_t>(rss) - static_cast<int64_t>(used)),
       Line("lazyfree_pending_objects", 0),
@@ -221,8 +225,9 @@ void StatsSection(ServerState& s, std::string* out) {
             Line("rejected_connections", st.rejected_connections.load()), Line("sync_full", 0),
             Line("sync_partial_ok", 0), Line("sync_partial_err", 0), Line("expired_keys", expired),
             Line("expired_stale_perc", "0.00"), Line("expired_time_cap_reached_count", 0),
-            Line("evicted_keys", 0), Line("evicted_clients", 0), Line("keyspace_hits", hits),
-            Line("keyspace_misses", misses),
+            Line("evicted_keys", s.evictor ? s.evictor->evicted_keys() : 0),
+            Line("evicted_clients", 0),
+            Line("keyspace_hits", hits), Line("keyspace_misses", misses),
             Line("pubsub_channels", s.pubsub ? s.pubsub->channel_count() : 0),
             Line("pubsub_patterns", s.pubsub ? s.pubsub->NumPatterns() : 0),
             Line("latest_fork_usec", 0), Line("total_forks", 0), Line("migrate_cached_sockets", 0),

@@ -110,8 +110,9 @@ void CmdDebug(CommandContext& ctx, ArgList args) {
 
 // The live entry of args[2] in the client's database, without touching hit/miss statistics
 // beyond what a lookup does. The dispatcher holds its shard lock (see the key_indices functions).
+// OBJECT and MEMORY USAGE look without touching: reading a key's idle time is not an access.
 Entry* LookupArgKey(CommandContext& ctx, ArgList args) {
-  return ctx.Db(args[2]).Find(args[2], ctx.now_ms);
+  return ctx.Db(args[2]).Peek(args[2], ctx.now_ms);
 }
 
 // MEMORY USAGE key [SAMPLES count]: the entry's block (key and short string value included), the
@@ -197,19 +198,24 @@ void ObjectEncodingCmd(CommandContext& ctx, ArgList args) {
   ctx.rb.Bulk(ObjectEncoding(e->value));
 }
 
+// The LFU counter under an LFU policy; under allkeys-tinylfu the frequency sketch's estimate (0..15).
 void ObjectFreq(CommandContext& ctx, ArgList args) {
-  if (LookupArgKey(ctx, args) == nullptr) return ctx.rb.NullBulk();
-  // No LFU policy exists (maxmemory-policy is always noeviction).
-  ctx.rb.Error(
-      "ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that "
-      "when switching between policies at runtime LRU and LFU data will take some time to "
-      "adjust.");
+  Entry* e = LookupArgKey(ctx, args);
+  if (e == nullptr) return ctx.rb.NullBulk();
+  const AccessTracker& access = ctx.server.keyspace.access();
+  if (access.mode() == AccessMode::kLfu) return ctx.rb.Integer(access.LfuCounter(e->access));
+  if (ctx.server.config.Get("maxmemory-policy") == "allkeys-tinylfu") {
+    return ctx.rb.Integer(ctx.Db(args[2]).SketchEstimate(args[2]));
+  }
+  ctx.rb.Error(resp::kLfuNotSelectedErr);
 }
 
-// Access times are not tracked; every key reads as just used.
 void ObjectIdleTime(CommandContext& ctx, ArgList args) {
-  if (LookupArgKey(ctx, args) == nullptr) return ctx.rb.NullBulk();
-  ctx.rb.Integer(0);
+  Entry* e = LookupArgKey(ctx, args);
+  if (e == nullptr) return ctx.rb.NullBulk();
+  const AccessTracker& access = ctx.server.keyspace.access();
+  if (access.mode() == AccessMode::kLfu) return ctx.rb.Error(resp::kLfuSelectedErr);
+  ctx.rb.Integer(static_cast<int64_t>(access.IdleMs(e->access) / 1000));
 }
 
 // Redis shares the integers 0..9999 (refcount INT_MAX); every other value has one reference.

@@ -23,6 +23,7 @@
 namespace kv {
 
 class BlockingRegistry;  // server/commands/blocking.h
+class Evictor;           // evictor.h
 class WatchRegistry;   // transactions.h
 class PubSubRegistry;  // pubsub.h
 class ClusterRouting;  // cluster_routing.h
@@ -62,6 +63,8 @@ struct ServerState {
   std::shared_ptr<PubSubRegistry> pubsub;
   // Set at start-up when cluster-enabled is yes; null for a standalone node.
   std::shared_ptr<ClusterRouting> cluster;
+  // maxmemory's eviction; installed by InstallEviction, null in a bare ServerState.
+  std::shared_ptr<Evictor> evictor;
   // Asks the process to shut down gracefully (SHUTDOWN, admin Shutdown, SIGTERM).
   std::function<void()> request_shutdown;
   int64_t start_time_ms = 0;

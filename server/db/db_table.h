@@ -7,10 +7,15 @@
 #include <absl/container/flat_hash_set.h>
 
 #include <cstdint>
+#include <memory>
+#include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
+#include "server/db/access.h"
 #include "server/db/entry.h"
+#include "server/db/freq_sketch.h"
 
 namespace kv {
 
@@ -21,8 +26,11 @@ class DbTable {
   using Map = absl::flat_hash_set<EntryPtr, EntryKeyHash, EntryKeyEq>;
 
   // A live entry, or nullptr. A key whose deadline has passed is deleted here (lazy expiry), so
-  // callers never see an expired key. An Entry* stays valid until its key is deleted.
+  // callers never see an expired key. An Entry* stays valid until its key is deleted. Counts as an
+  // access for eviction (LRU stamp, LFU counter, frequency sketch), as Redis's lookupKey.
   Entry* Find(std::string_view key, int64_t now_ms);
+  // Find without counting an access (OBJECT, eviction's own checks): Redis's LOOKUP_NOTOUCH.
+  Entry* Peek(std::string_view key, int64_t now_ms);
   // The entry for `key`, inserted (as an empty string, no deadline) when absent or expired.
   std::pair<Entry*, bool> FindOrInsert(std::string_view key, int64_t now_ms);
   // Inserts or replaces the value and clears any deadline (SET semantics without KEEPTTL).
@@ -33,6 +41,20 @@ class DbTable {
 
   // Deletes up to `max_keys` keys whose deadline is <= now; returns how many.
   size_t ActiveExpire(int64_t now_ms, size_t max_keys);
+
+  // Eviction's sampling. Appends up to `n` entries to `out`: SampleKeys from all keys, SampleVolatile
+  // from keys with a deadline, each continuing where its previous call stopped (a sweep, like
+  // Redis's dictGetSomeKeys from a random bucket); NearestDeadlines the `n` soonest deadlines.
+  void SampleKeys(size_t n, std::vector<Entry*>* out);
+  void SampleVolatile(size_t n, std::vector<Entry*>* out);
+  void NearestDeadlines(size_t n, std::vector<Entry*>* out) const;
+
+  // Access bookkeeping shared by the keyspace's tables; set once by Keyspace.
+  void set_access(const AccessTracker* access) { access_ = access; }
+  // Turns the frequency sketch of allkeys-tinylfu on (sized for the table) or off.
+  void EnableSketch(bool on);
+  // The sketch's estimate for `key` (0 when there is no sketch).
+  uint8_t SketchEstimate(std::string_view key) const;
 
   size_t size() const { return map_.size(); }
   size_t expires_size() const { return expires_.size(); }
@@ -49,11 +71,25 @@ class DbTable {
  private:
   // Removes the entry at `it` and its deadline.
   void EraseAt(Map::iterator it);
+  // An access to `e` (hit) or to an absent key (miss: only the sketch counts it).
+  void Touch(Entry* e) {
+    if (access_ != nullptr) e->access = access_->Touched(e->access, NextRandom());
+  }
+  void CountInSketch(std::string_view key);
+  uint64_t NextRandom();
 
   Map map_;
   // (deadline, entry) for entries with a deadline: active expiry pops from the front in order, so
   // expired keys never linger, whatever their number. Entries do not move, so a pointer suffices.
   absl::btree_set<std::pair<int64_t, const Entry*>> expires_;
+
+  const AccessTracker* access_ = nullptr;
+  uint64_t rng_ = 0x9e3779b97f4a7c15ULL;  // xorshift64 state for LFU's probabilistic increments
+  std::unique_ptr<FrequencySketch> sketch_;  // allkeys-tinylfu only
+  // Where the sweeps of SampleKeys / SampleVolatile resume: a key (found again by hash, so no
+  // iterator is kept across inserts) and a (deadline, entry) position in `expires_`.
+  std::string sample_cursor_;
+  std::pair<int64_t, const Entry*> volatile_cursor_{0, nullptr};
 };
 
 }  // namespace kv

@@ -34,15 +34,21 @@ class Entry {
   // Bytes of the block (header and key), for MEMORY USAGE.
   size_t BlockSize() const { return sizeof(Entry) + key_size_; }
 
+  // Longest key an entry holds (proto-max-bulk-len cannot exceed it).
+  static constexpr size_t kMaxKeySize = UINT32_MAX;
+
   Value value;
   int64_t expire_at_ms = 0;  // absolute Unix ms; 0 means no deadline
+  // Eviction's bookkeeping: an LRU stamp or LFU's counter (server/db/access.h). DbTable keeps it.
+  uint32_t access = 0;
 
  private:
   friend struct EntryDeleter;
-  Entry(Value v, size_t key_size) : value(std::move(v)), key_size_(key_size) {}
+  Entry(Value v, size_t key_size)
+      : value(std::move(v)), key_size_(static_cast<uint32_t>(key_size)) {}
   ~Entry() = default;
 
-  size_t key_size_;  // size_t costs nothing: the object is padded to 8 bytes anyway
+  uint32_t key_size_;  // with `access`, one word: the entry stays 40 bytes
 };
 
 // Hash and equality for a table of EntryPtr looked up by key (heterogeneous: a std::string_view

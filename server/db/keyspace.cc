@@ -10,6 +10,7 @@ Keyspace::Keyspace(size_t num_dbs, size_t num_shards) : num_dbs_(num_dbs) {
   for (size_t i = 0; i < num_shards; ++i) {
     auto shard = std::make_unique<Shard>();
     shard->dbs.resize(num_dbs);
+    for (DbTable& db : shard->dbs) db.set_access(&access_);
     shards_.push_back(std::move(shard));
   }
 }
@@ -48,6 +49,14 @@ size_t Keyspace::ActiveExpireCycle(int64_t now_ms, size_t max_keys) {
     for (auto& db : s->dbs) n += db.ActiveExpire(now_ms, max_keys);
   }
   return n;
+}
+
+void Keyspace::EnableSketches(bool on) {
+  // CONFIG SET maxmemory-policy may run inside EXEC, which holds every lock already.
+  ShardLocks locks = ShardLocks::AllUnlessHeld(*this);
+  for (auto& s : shards_) {
+    for (auto& db : s->dbs) db.EnableSketch(on);
+  }
 }
 
 ShardLocks::ShardLocks(Keyspace& ks, std::vector<size_t> shard_ids) {

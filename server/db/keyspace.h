@@ -43,9 +43,15 @@ class Keyspace {
   // Runs on whichever thread owns the expiry timer; takes each shard's lock briefly.
   size_t ActiveExpireCycle(int64_t now_ms, size_t max_keys);
 
+  // Eviction's access bookkeeping, shared by every table (server/db/access.h).
+  AccessTracker& access() { return access_; }
+  // Turns allkeys-tinylfu's frequency sketches on or off in every table (locks each shard).
+  void EnableSketches(bool on);
+
  private:
   friend class ShardLocks;
   size_t num_dbs_;
+  AccessTracker access_;  // before shards_: the tables point at it
   std::vector<std::unique_ptr<Shard>> shards_;
   // The thread holding every shard lock through ShardLocks::All, if any (see AllUnlessHeld).
   std::atomic<std::thread::id> all_locked_by_{};

@@ -36,6 +36,13 @@ inline constexpr std::string_view kCrossSlotErr = "CROSSSLOT Keys in request don
 inline constexpr std::string_view kClusterDownErr = "CLUSTERDOWN The cluster is down";
 inline constexpr std::string_view kSlotNotServedErr = "CLUSTERDOWN Hash slot not served";
 inline constexpr std::string_view kClusterDisabledErr = "ERR This instance has cluster support disabled";
+inline constexpr std::string_view kOomErr = "OOM command not allowed when used memory > 'maxmemory'.";
+inline constexpr std::string_view kLfuNotSelectedErr =
+    "ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that "
+    "when switching between policies at runtime LRU and LFU data will take some time to adjust.";
+inline constexpr std::string_view kLfuSelectedErr =
+    "ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when "
+    "switching between policies at runtime LRU and LFU data will take some time to adjust.";
 inline constexpr std::string_view kWrongPassErr =
     "WRONGPASS invalid username-password pair or user is disabled.";
 inline constexpr std::string_view kMaxClientsErr = "ERR max number of clients reached";
