@@ -21,6 +21,7 @@
 #include "server/commands/command_registry.h"
 #include "server/commands/dispatcher.h"
 #include "server/commands/evictor.h"
+#include "server/commands/lazy_free.h"
 #include "server/commands/pubsub.h"
 #include "server/commands/server_info.h"
 #include "server/commands/server_state.h"
@@ -88,6 +89,7 @@ int main(int argc, char** argv) {
   kv::InstallTransactions(state);
   kv::InstallPubSub(state);
   kv::InstallEviction(state);
+  state.lazy_free = std::make_shared<kv::LazyFreer>(config);
   kv::Dispatcher dispatcher(state);
   // Registers itself as state.aof and follows CONFIG SET appendonly/appendfsync.
   kv::Aof aof(dispatcher);

@@ -8,6 +8,7 @@
 
 #include "server/base/clock.h"
 #include "server/base/string_util.h"
+#include "server/commands/lazy_free.h"
 #include "server/commands/server_state.h"
 
 namespace kv {
@@ -224,7 +225,14 @@ std::optional<int64_t> Evictor::Evict(const Candidate& c, int64_t now_ms) {
   // and the observers, all under the shard lock.
   WriteLog* log = server_.write_log.load(std::memory_order_acquire);
   if (log != nullptr && log->capturing()) log->BeforeWriteLocked(c.shard);
-  table.Erase(c.key);
+  LazyFreer* freer = server_.lazy_free.get();
+  if (freer != nullptr && freer->lazy_eviction()) {
+    EntryPtr gone = table.Extract(c.key);
+    const size_t effort = LazyFreer::FreeEffort(gone->value);
+    freer->FreeIfBig(std::move(gone), effort);
+  } else {
+    table.Erase(c.key);
+  }
   if (log != nullptr) {
     const std::string_view argv[] = {"DEL", c.key};
     log->Append(c.db, argv);

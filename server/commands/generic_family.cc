@@ -3,11 +3,14 @@
 // generic_expire.cc, KEYS and SCAN in generic_scan.cc.
 
 #include <iterator>
+#include <optional>
 #include <random>
 #include <string>
+#include <vector>
 
 #include "server/commands/arg_parsing.h"
 #include "server/commands/command_registry.h"
+#include "server/commands/lazy_free.h"
 
 namespace kv {
 
@@ -16,16 +19,30 @@ void RegisterGenericScanCommands(CommandRegistry& r);    // generic_scan.cc
 
 namespace {
 
-// DEL and UNLINK: values are freed inline either way (no lazy-free thread).
-void CmdDel(CommandContext& ctx, ArgList args) {
+// DEL and UNLINK. UNLINK, and DEL under lazyfree-lazy-user-del, leave big values to the
+// background freer (server/commands/lazy_free.h).
+void DeleteKeys(CommandContext& ctx, ArgList args, bool unlink) {
+  LazyFreer* freer = ctx.server.lazy_free.get();
+  const bool lazy = freer != nullptr && (unlink || freer->lazy_user_del());
   int64_t deleted = 0;
   for (size_t i = 1; i < args.size(); ++i) {
     DbTable& db = ctx.Db(args[i]);
-    if (db.Find(args[i], ctx.now_ms) != nullptr && db.Erase(args[i])) ++deleted;
+    if (db.Find(args[i], ctx.now_ms) == nullptr) continue;
+    if (lazy) {
+      EntryPtr e = db.Extract(args[i]);
+      const size_t effort = LazyFreer::FreeEffort(e->value);
+      freer->FreeIfBig(std::move(e), effort);
+    } else {
+      db.Erase(args[i]);
+    }
+    ++deleted;
   }
   if (deleted > 0) ctx.MarkDirty(static_cast<uint64_t>(deleted));
   ctx.rb.Integer(deleted);
 }
+
+void CmdDel(CommandContext& ctx, ArgList args) { DeleteKeys(ctx, args, /*unlink=*/false); }
+void CmdUnlink(CommandContext& ctx, ArgList args) { DeleteKeys(ctx, args, /*unlink=*/true); }
 
 // EXISTS and TOUCH count every argument that names a live key, duplicates included.
 void CmdExists(CommandContext& ctx, ArgList args) {
@@ -165,44 +182,54 @@ void CmdDbSize(CommandContext& ctx, ArgList) {
       static_cast<int64_t>(ctx.server.keyspace.KeyCountLocked(static_cast<size_t>(ctx.client.db))));
 }
 
-// FLUSHDB / FLUSHALL [ASYNC|SYNC]: both free inline; the option is only validated.
-bool ParseFlushOptionOrReply(CommandContext& ctx, ArgList args) {
-  if (args.size() > 2 || (args.size() == 2 && !EqualsIgnoreCase(args[1], "ASYNC") &&
-                          !EqualsIgnoreCase(args[1], "SYNC"))) {
-    ctx.rb.Error(resp::kSyntaxErr);
-    return false;
+// FLUSHDB / FLUSHALL [ASYNC|SYNC]: ASYNC hands the tables' contents to the background freer and
+// answers at once; without an option lazyfree-lazy-user-flush decides. nullopt: syntax error sent.
+std::optional<bool> ParseFlushAsyncOrReply(CommandContext& ctx, ArgList args) {
+  if (args.size() == 1) {
+    return ctx.server.lazy_free != nullptr && ctx.server.lazy_free->lazy_user_flush();
   }
-  return true;
+  if (args.size() == 2 && EqualsIgnoreCase(args[1], "ASYNC")) return true;
+  if (args.size() == 2 && EqualsIgnoreCase(args[1], "SYNC")) return false;
+  ctx.rb.Error(resp::kSyntaxErr);
+  return std::nullopt;
+}
+
+// Empties the tables of database `db` (all of them when db < 0), in the background when `async`.
+void FlushTables(CommandContext& ctx, int db, bool async) {
+  // Observers first, as Redis's signalFlushedDb: WATCH flags only the keys that exist.
+  for (KeyObserver* obs : ctx.server.key_observers) obs->OnFlush(db);
+  Keyspace& ks = ctx.server.keyspace;
+  LazyFreer* freer = async ? ctx.server.lazy_free.get() : nullptr;
+  std::vector<DbTable::Contents> taken;
+  for (size_t s = 0; s < ks.num_shards(); ++s) {
+    for (size_t d = 0; d < ks.num_dbs(); ++d) {
+      if (db >= 0 && d != static_cast<size_t>(db)) continue;
+      DbTable& t = ks.shard(s).dbs[d];
+      if (freer != nullptr) {
+        taken.push_back(t.TakeAll());
+      } else {
+        t.Clear();
+      }
+    }
+  }
+  if (freer != nullptr) freer->Free(std::move(taken));
+  ctx.MarkDirty();
+  ctx.rb.Ok();
 }
 
 void CmdFlushDb(CommandContext& ctx, ArgList args) {
-  if (!ParseFlushOptionOrReply(ctx, args)) return;
-  // Observers first, as Redis's signalFlushedDb: WATCH flags only the keys that exist.
-  for (KeyObserver* obs : ctx.server.key_observers) obs->OnFlush(ctx.client.db);
-  Keyspace& ks = ctx.server.keyspace;
-  for (size_t s = 0; s < ks.num_shards(); ++s) {
-    ks.shard(s).dbs[static_cast<size_t>(ctx.client.db)].Clear();
-  }
-  ctx.MarkDirty();
-  ctx.rb.Ok();
+  if (auto async = ParseFlushAsyncOrReply(ctx, args)) FlushTables(ctx, ctx.client.db, *async);
 }
 
 void CmdFlushAll(CommandContext& ctx, ArgList args) {
-  if (!ParseFlushOptionOrReply(ctx, args)) return;
-  for (KeyObserver* obs : ctx.server.key_observers) obs->OnFlush(-1);  // before: see FLUSHDB
-  Keyspace& ks = ctx.server.keyspace;
-  for (size_t s = 0; s < ks.num_shards(); ++s) {
-    for (DbTable& t : ks.shard(s).dbs) t.Clear();
-  }
-  ctx.MarkDirty();
-  ctx.rb.Ok();
+  if (auto async = ParseFlushAsyncOrReply(ctx, args)) FlushTables(ctx, -1, *async);
 }
 
 }  // namespace
 
 void RegisterGenericFamily(CommandRegistry& r) {
   r.Add({"del", -2, kWrite, 1, -1, 1, CmdDel});
-  r.Add({"unlink", -2, kWrite | kFast, 1, -1, 1, CmdDel});
+  r.Add({"unlink", -2, kWrite | kFast, 1, -1, 1, CmdUnlink});
   r.Add({"exists", -2, kReadOnly | kFast, 1, -1, 1, CmdExists});
   r.Add({"touch", -2, kReadOnly | kFast, 1, -1, 1, CmdExists});
   r.Add({"type", 2, kReadOnly | kFast, 1, 1, 1, CmdType});

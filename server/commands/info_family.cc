@@ -20,6 +20,7 @@
 #include "server/commands/cluster_routing.h"
 #include "server/commands/command_registry.h"
 #include "server/commands/evictor.h"
+#include "server/commands/lazy_free.h"
 #include "server/commands/pubsub.h"
 #include "server/commands/server_info.h"
 
@@ -188,7 +189,7 @@ void MemorySection(ServerState& s, std::string* out) {
       Line("maxmemory_policy", s.config.Get("maxmemory-policy")),
       Line("used_memory_lua", 0), Line("used_memory_scripts", 0),
       Line("mem_fragmentation_bytes", static_cast<int64_t>(rss) - static_cast<int64_t>(used)),
-      Line("lazyfree_pending_objects", 0),
+      Line("lazyfree_pending_objects", s.lazy_free ? s.lazy_free->pending() : 0),
       Line("mem_fragmentation_ratio",
            StrPrintf("%.2f", used ? static_cast<double>(rss) / static_cast<double>(used) : 0.0)),
       Line("mem_allocator", AllocatorName()));
@@ -227,6 +228,7 @@ void StatsSection(ServerState& s, std::string* out) {
             Line("expired_stale_perc", "0.00"), Line("expired_time_cap_reached_count", 0),
             Line("evicted_keys", s.evictor ? s.evictor->evicted_keys() : 0),
             Line("evicted_clients", 0),
+            Line("lazyfreed_objects", s.lazy_free ? s.lazy_free->freed() : 0),
             Line("keyspace_hits", hits), Line("keyspace_misses", misses),
             Line("pubsub_channels", s.pubsub ? s.pubsub->channel_count() : 0),
             Line("pubsub_patterns", s.pubsub ? s.pubsub->NumPatterns() : 0),

@@ -24,6 +24,7 @@ namespace kv {
 
 class BlockingRegistry;  // server/commands/blocking.h
 class Evictor;           // evictor.h
+class LazyFreer;         // lazy_free.h
 class WatchRegistry;   // transactions.h
 class PubSubRegistry;  // pubsub.h
 class ClusterRouting;  // cluster_routing.h
@@ -65,6 +66,8 @@ struct ServerState {
   std::shared_ptr<ClusterRouting> cluster;
   // maxmemory's eviction; installed by InstallEviction, null in a bare ServerState.
   std::shared_ptr<Evictor> evictor;
+  // The background freer of UNLINK, FLUSHALL ASYNC & co; null in a bare ServerState (frees inline).
+  std::shared_ptr<LazyFreer> lazy_free;
   // Asks the process to shut down gracefully (SHUTDOWN, admin Shutdown, SIGTERM).
   std::function<void()> request_shutdown;
   int64_t start_time_ms = 0;

@@ -55,6 +55,21 @@ bool DbTable::Erase(std::string_view key) {
   return true;
 }
 
+EntryPtr DbTable::Extract(std::string_view key) {
+  auto it = map_.find(key);
+  if (it == map_.end()) return nullptr;
+  const Entry* e = it->get();
+  if (e->expire_at_ms != 0) expires_.erase({e->expire_at_ms, e});
+  auto node = map_.extract(it);
+  return std::move(node.value());
+}
+
+DbTable::Contents DbTable::TakeAll() {
+  Contents c{std::move(map_), std::move(expires_)};
+  Clear();  // a moved-from container's state is only "valid": make it empty for sure
+  return c;
+}
+
 void DbTable::EraseAt(Map::iterator it) {
   const Entry* e = it->get();
   if (e->expire_at_ms != 0) expires_.erase({e->expire_at_ms, e});

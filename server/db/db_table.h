@@ -36,6 +36,14 @@ class DbTable {
   // Inserts or replaces the value and clears any deadline (SET semantics without KEEPTTL).
   Entry* Upsert(std::string_view key, Value value);
   bool Erase(std::string_view key);
+  // Removes `key` and hands its entry over (to be freed elsewhere: LazyFreer); null when absent.
+  EntryPtr Extract(std::string_view key);
+  // Empties the table and hands its contents over (FLUSHALL ASYNC frees them in the background).
+  struct Contents {
+    Map map;
+    absl::btree_set<std::pair<int64_t, const Entry*>> expires;
+  };
+  Contents TakeAll();
   // Sets (or with 0 clears) the deadline of an entry of this table.
   void SetExpire(Entry* entry, int64_t at_ms);
 

@@ -1,5 +1,5 @@
 // The keyspace's side of eviction: access stamps (LRU, LFU), sampling sweeps, the frequency
-// sketch,.
+// sketch, and handing entries over for background freeing.
 
 #include <gtest/gtest.h>
 
@@ -70,6 +70,24 @@ TEST(DbTableSamplingTest, VolatileSamplesOnlyKeysWithADeadlineAndNearestComeFirs
   ASSERT_EQ(out.size(), 3u);
   EXPECT_EQ(out[0]->expire_at_ms, 1000);
   EXPECT_EQ(out[2]->expire_at_ms, 1002);
+}
+
+TEST(DbTableTest, ExtractAndTakeAllHandEntriesOver) {
+  DbTable t;
+  Entry* e = t.Upsert("a", Value("1"));
+  t.SetExpire(e, 5000);
+  t.Upsert("b", Value("2"));
+  EntryPtr a = t.Extract("a");
+  ASSERT_NE(a, nullptr);
+  EXPECT_EQ(a->key(), "a");
+  EXPECT_EQ(t.size(), 1u);
+  EXPECT_EQ(t.expires_size(), 0u);
+  EXPECT_EQ(t.Extract("a"), nullptr);
+  DbTable::Contents all = t.TakeAll();
+  EXPECT_EQ(all.map.size(), 1u);
+  EXPECT_EQ(t.size(), 0u);
+  t.Upsert("c", Value("3"));  // still usable
+  EXPECT_EQ(t.size(), 1u);
 }
 
 TEST(FrequencySketchTest, EstimatesFollowRequestsAndHalve) {
