@@ -11,7 +11,7 @@ packages=(
   libjemalloc-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   redis-server redis-tools
-  python3-pytest python3-redis python3-grpcio python3-yaml
+  python3-pytest python3-redis python3-grpcio python3-yaml python3-prometheus-client
   openssl strace
 )
 

@@ -27,6 +27,7 @@
 #include "server/commands/server_state.h"
 #include "server/commands/transactions.h"
 #include "server/config/config.h"
+#include "server/metrics/metrics_server.h"
 #include "server/net/server.h"
 
 namespace {
@@ -101,6 +102,17 @@ int main(int argc, char** argv) {
   }
   state.tcp_port = server.port();
 
+  std::unique_ptr<kv::MetricsServer> metrics;
+  if (const int64_t metrics_port = config.GetInt("metrics-port"); metrics_port > 0) {
+    std::string bind = config.Get("bind");
+    bind = bind.substr(0, bind.find(' '));  // the first address of the RESP listener
+    std::string error;
+    metrics = kv::MetricsServer::Start(state, bind, static_cast<int>(metrics_port), &error);
+    if (!metrics) {
+      spdlog::critical("{}", error);
+      return 1;
+    }
+  }
 
   // The main thread only waits for a stop request: SIGINT/SIGTERM or SHUTDOWN.
   std::optional<boost::asio::io_context> main_ctx;
@@ -164,6 +176,7 @@ int main(int argc, char** argv) {
   admin.reset();
   cluster.reset();
 #endif
+  metrics.reset();
   server.Stop();
   // Everything executed is queued by now: write it and fsync before exiting.
   aof.Shutdown();

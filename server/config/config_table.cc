@@ -62,6 +62,8 @@ const std::vector<ConfigKey>& ConfigTable() {
        "FLUSHALL / FLUSHDB without SYNC free in the background"},
       {"client-output-buffer-limit-pubsub", ConfigType::kMemory, "33554432", true, 0, INT64_MAX,
        "", false, "hard output limit of a subscriber"},
+      {"metrics-port", ConfigType::kInt, "0", false, 0, 65535, "", false,
+       "Prometheus GET /metrics port on the bind address (0 = off)"},
       {"admin-port", ConfigType::kInt, "7379", false, 0, 65535, "", false, "gRPC admin port"},
       {"admin-bind", ConfigType::kString, "", false, 0, 0, "", false,
        "admin listen address (default: loopback unless a token is set)"},
