@@ -187,7 +187,9 @@ uint64_t Evictor::Score(const DbTable& table, const Entry& e) const {
       // The least requested first (the sketch counts misses too, so a key's history survives
       // its eviction); among equals, the least recently used.
       const uint64_t idle = std::min<uint64_t>(access.IdleMs(e.access), (uint64_t{1} << 40) - 1);
-      return (uint64_t{FrequencySketch::kMaxCount - table.SketchEstimate(e.key())} << 40) | idle;
+      const auto rarity =
+          static_cast<uint64_t>(FrequencySketch::kMaxCount - table.SketchEstimate(e.key()));
+      return (rarity << 40) | idle;
     }
     default:
       return access.IdleMs(e.access);
