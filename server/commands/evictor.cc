@@ -123,27 +123,36 @@ Evictor::Result Evictor::MakeRoom(int64_t now_ms) {
 std::optional<int64_t> Evictor::EvictOne(int64_t now_ms) {
   const EvictionPolicy policy = policy_.load(std::memory_order_relaxed);
   const size_t shards = server_.keyspace.num_shards();
-  std::vector<Candidate> picked;
-  // At most one sweep over the shards finds nothing before giving up; a pooled candidate whose key
-  // went away meanwhile costs another try.
-  for (size_t tries = 0; tries <= shards; ++tries) {
-    if (IsRandom(policy)) {
+  if (IsRandom(policy)) {
+    // The next shard with a key: one sweep over the shards finds nothing before giving up.
+    std::vector<Candidate> picked;
+    for (size_t tries = 0; tries < shards; ++tries) {
       picked.clear();
-      if (!SampleNextShard(&picked)) continue;
+      if (SampleNextShard(&picked) == 0) continue;
       if (auto bytes = Evict(picked.front(), now_ms)) return bytes;
-      continue;
     }
-    SampleNextShard(nullptr);
+    return std::nullopt;
+  }
+  // A round samples maxmemory-samples keys, from as many shards as it takes (a small keyspace
+  // spreads thin over 64 shards), then evicts the best candidate of the pool. A pooled key that
+  // went away meanwhile costs another round.
+  const auto samples = static_cast<size_t>(samples_.load(std::memory_order_relaxed));
+  for (size_t round = 0; round <= shards; ++round) {
+    size_t sampled = 0;
+    for (size_t visited = 0; visited < shards && sampled < samples; ++visited) {
+      sampled += SampleNextShard(nullptr);
+    }
     while (!pool_.empty()) {
       Candidate best = std::move(pool_.back());
       pool_.pop_back();
       if (auto bytes = Evict(best, now_ms)) return bytes;
     }
+    if (sampled == 0) break;  // nothing (volatile) left anywhere
   }
   return std::nullopt;
 }
 
-bool Evictor::SampleNextShard(std::vector<Candidate>* picked) {
+size_t Evictor::SampleNextShard(std::vector<Candidate>* picked) {
   const EvictionPolicy policy = policy_.load(std::memory_order_relaxed);
   Keyspace& ks = server_.keyspace;
   const size_t shard_id = next_shard_;
@@ -151,7 +160,7 @@ bool Evictor::SampleNextShard(std::vector<Candidate>* picked) {
   const size_t n = picked != nullptr ? 1 : static_cast<size_t>(samples_.load());
   Shard& shard = ks.shard(shard_id);
   std::lock_guard lock(shard.mu);
-  bool found = false;
+  size_t found = 0;
   for (size_t db = 0; db < shard.dbs.size(); ++db) {
     DbTable& table = shard.dbs[db];
     sample_.clear();
@@ -163,11 +172,11 @@ bool Evictor::SampleNextShard(std::vector<Candidate>* picked) {
       table.SampleKeys(n, &sample_);
     }
     for (Entry* e : sample_) {
-      found = true;
+      ++found;
       Candidate c{Score(table, *e), static_cast<int>(db), shard_id, std::string(e->key())};
       if (picked != nullptr) {
         picked->push_back(std::move(c));
-        return true;
+        return found;
       }
       AddToPool(std::move(c));
     }

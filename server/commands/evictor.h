@@ -70,8 +70,9 @@ class Evictor {
   // Deletes one key chosen by the policy; returns the bytes it should free, or nullopt when no
   // key can be evicted.
   std::optional<int64_t> EvictOne(int64_t now_ms);
-  // Samples the next non-empty shard into pool_ (or, for the random policies, picks a key there).
-  bool SampleNextShard(std::vector<Candidate>* picked);
+  // Samples the next shard into pool_ (or, for the random policies, picks one key there into
+  // `picked`); returns how many keys it sampled.
+  size_t SampleNextShard(std::vector<Candidate>* picked);
   void AddToPool(Candidate c);
   uint64_t Score(const DbTable& table, const Entry& e) const;
   // Deletes `c` if it is still there (and still volatile under a volatile-* policy).
