@@ -14,13 +14,17 @@ namespace kv {
 
 namespace {
 
-// Redis's deny-oom rule: the command may grow memory, or it is an EXEC whose queue holds one that
-// may.
+// Redis's deny-oom rule (processCommand): the command may grow memory; or it would be queued in
+// MULTI, where queuing itself grows memory without bound; or it is an EXEC whose queue holds one
+// that may. DISCARD, QUIT and RESET always run.
 bool DeniedWhenOutOfMemory(const CommandSpec& spec, const MultiState& txn) {
   if (spec.is(kDenyOom)) return true;
-  if (spec.name != "exec" || !txn.in_multi) return false;
-  return std::any_of(txn.queue.begin(), txn.queue.end(),
-                     [](const QueuedCommand& q) { return q.spec->is(kDenyOom); });
+  if (!txn.in_multi) return false;
+  if (spec.name == "exec") {
+    return std::any_of(txn.queue.begin(), txn.queue.end(),
+                       [](const QueuedCommand& q) { return q.spec->is(kDenyOom); });
+  }
+  return spec.name != "discard" && spec.name != "quit" && spec.name != "reset";
 }
 
 // Redis names subcommands "container|sub" in errors that quote the command being refused.

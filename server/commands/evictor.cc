@@ -117,6 +117,7 @@ Evictor::Result Evictor::MakeRoom(int64_t now_ms) {
     }
   }
   meter_.NoteFreed(freed);
+  if (freed > 0) MemoryMeter::FlushThreadCache();
   return result;
 }
 
@@ -136,7 +137,7 @@ std::optional<int64_t> Evictor::EvictOne(int64_t now_ms) {
   // A round samples maxmemory-samples keys, from as many shards as it takes (a small keyspace
   // spreads thin over 64 shards), then evicts the best candidate of the pool. A pooled key that
   // went away meanwhile costs another round.
-  const auto samples = static_cast<size_t>(samples_.load(std::memory_order_relaxed));
+  const size_t samples = SamplesPerRound();
   for (size_t round = 0; round <= shards; ++round) {
     size_t sampled = 0;
     for (size_t visited = 0; visited < shards && sampled < samples; ++visited) {
@@ -152,12 +153,18 @@ std::optional<int64_t> Evictor::EvictOne(int64_t now_ms) {
   return std::nullopt;
 }
 
+size_t Evictor::SamplesPerRound() const {
+  // maxmemory-samples takes Redis's range (up to INT_MAX); more than kMaxSamples per round would
+  // only make one command's eviction slower.
+  return std::min<size_t>(static_cast<size_t>(samples_.load(std::memory_order_relaxed)), kMaxSamples);
+}
+
 size_t Evictor::SampleNextShard(std::vector<Candidate>* picked) {
   const EvictionPolicy policy = policy_.load(std::memory_order_relaxed);
   Keyspace& ks = server_.keyspace;
   const size_t shard_id = next_shard_;
   next_shard_ = (next_shard_ + 1) % ks.num_shards();
-  const size_t n = picked != nullptr ? 1 : static_cast<size_t>(samples_.load());
+  const size_t n = picked != nullptr ? 1 : SamplesPerRound();
   Shard& shard = ks.shard(shard_id);
   std::lock_guard lock(shard.mu);
   size_t found = 0;

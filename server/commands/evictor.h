@@ -65,7 +65,9 @@ class Evictor {
     std::string key;
   };
   static constexpr size_t kPoolSize = 16;  // Redis's EVPOOL_SIZE
+  static constexpr size_t kMaxSamples = 1024;
 
+  size_t SamplesPerRound() const;
   void ApplyPolicy(EvictionPolicy p);
   // Deletes one key chosen by the policy; returns the bytes it should free, or nullopt when no
   // key can be evicted.

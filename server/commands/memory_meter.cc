@@ -2,7 +2,15 @@
 
 #include "server/commands/server_info.h"
 
+// Resolved only when jemalloc is linked in (see info_family.cc).
+extern "C" int mallctl(const char* name, void* oldp, size_t* oldlenp, void* newp, size_t newlen)
+    __attribute__((weak));
+
 namespace kv {
+
+void MemoryMeter::FlushThreadCache() {
+  if (mallctl != nullptr) mallctl("thread.tcache.flush", nullptr, nullptr, nullptr, 0);
+}
 
 int64_t MemoryMeter::Used(int64_t now_ms) {
   if (now_ms - refreshed_at_ms_.load(std::memory_order_relaxed) >= kRefreshMs) {

@@ -20,6 +20,9 @@ class MemoryMeter {
   void NoteFreed(int64_t bytes) { changed_since_.fetch_sub(bytes, std::memory_order_relaxed); }
   // A write may add about `bytes` (its arguments): counted until the next refresh measures it.
   void NoteGrowth(int64_t bytes) { changed_since_.fetch_add(bytes, std::memory_order_relaxed); }
+  // Returns the calling thread's cached free blocks to jemalloc, whose count still includes them
+  // until then: after evicting, so that the next refresh sees the memory as free.
+  static void FlushThreadCache();
 
  private:
   std::mutex refresh_mu_;  // one refreshing thread; the others use the previous reading

@@ -168,7 +168,7 @@ TEST_F(ServerFamilyTest, HelloAndReset) {
 
 TEST_F(ServerFamilyTest, ConfigGetSet) {
   EXPECT_EQ(Run({"config", "get", "maxclients"}), Arr({"maxclients", "10000"}));
-  EXPECT_EQ(Run({"config", "get", "maxclients", "max*"}), Arr({"maxclients", "10000"}));
+  EXPECT_EQ(Run({"config", "get", "maxclients", "maxc*"}), Arr({"maxclients", "10000"}));
   EXPECT_EQ(Run({"config", "get", "nothing"}), "*0\r\n");
   EXPECT_EQ(Run({"config", "get", "MAXCLIENTS"}), Arr({"MAXCLIENTS", "10000"}));
   EXPECT_EQ(Run({"config", "set", "maxclients", "50", "hz", "20"}), kOk);

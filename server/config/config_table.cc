@@ -42,7 +42,7 @@ const std::vector<ConfigKey>& ConfigTable() {
        "volatile-lru volatile-lfu volatile-random volatile-ttl allkeys-lru allkeys-lfu "
        "allkeys-random noeviction allkeys-tinylfu",
        false, "what to evict at maxmemory (allkeys-tinylfu: README, Eviction)"},
-      {"maxmemory-samples", ConfigType::kInt, "5", true, 1, 64, "", false,
+      {"maxmemory-samples", ConfigType::kInt, "5", true, 1, INT32_MAX, "", false,
        "keys sampled per eviction round"},
       {"maxmemory-eviction-tenacity", ConfigType::kInt, "10", true, 0, 100, "", false,
        "eviction time per command: 0..500 us up to 10, +15% a step, unlimited at 100"},
