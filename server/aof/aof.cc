@@ -227,12 +227,14 @@ uint64_t Aof::Append(int db, ArgList argv) {
   const bool wake =
       chunks_.empty() && fsync_policy_.load(std::memory_order_relaxed) != Fsync::kAlways;
   Chunk& c = TailChunk();
+  const size_t before = c.data.size();
   if (db != last_db_) {
     std::string n = std::to_string(db);
     AppendRespCommand(&c.data, {"SELECT", n});
     last_db_ = db;
   }
   AppendRespCommand(&c.data, argv);
+  queued_bytes_.fetch_add(static_cast<int64_t>(c.data.size() - before), std::memory_order_relaxed);
   const uint64_t seq = c.last_seq = ++seq_;
   const bool notify = writer_waiting_ && wake;
   // Notified after unlocking: a writer woken while we still hold mu_ would only block on it again.
@@ -506,6 +508,8 @@ void Aof::WriterLoop() {
       writer_waiting_ = false;
       for (auto& c : chunks_) backlog_.push_back(std::move(c));
       chunks_.clear();
+      PublishBuffered();
+      queued_bytes_.store(0, std::memory_order_relaxed);
       stop = stop_writer_;
       fsync_asked = fsync_requested_ || !fsync_waiters_.empty();
       fsync_requested_ = false;
@@ -536,6 +540,7 @@ void Aof::WriterLoop() {
         retry_at_ms_ = now + kRetryAfterErrorMs;
       }
     }
+    PublishBuffered();
     ReleaseDurable(synced_before);
     ServeFsyncWaiters(now, stop);
     if (stop) break;
@@ -544,6 +549,12 @@ void Aof::WriterLoop() {
       Cron(now);
     }
   }
+}
+
+void Aof::PublishBuffered() {
+  size_t held = unsynced_.capacity();
+  for (const Chunk& c : backlog_) held += c.data.capacity();
+  buffered_bytes_.store(static_cast<int64_t>(held), std::memory_order_relaxed);
 }
 
 void Aof::Cron(int64_t now_ms) {

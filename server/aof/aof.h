@@ -81,6 +81,10 @@ class Aof final : public WriteLog, public AofControl {
   void WaitFsynced(uint64_t seq, int64_t wait_deadline_ms, bool until_deadline,
                    std::function<void(bool)> done) override;
   void AppendPersistenceInfo(std::string* out) const override;
+  int64_t buffered_bytes() const override {
+    return queued_bytes_.load(std::memory_order_relaxed) +
+           buffered_bytes_.load(std::memory_order_relaxed);
+  }
 
   // For tests and logs: the AOF directory.
   std::string aof_dir() const;
@@ -130,6 +134,7 @@ class Aof final : public WriteLog, public AofControl {
   void ReleaseDurable(uint64_t synced_before);
   void ServeFsyncWaiters(int64_t now_ms, bool force_all);
   void Cron(int64_t now_ms);
+  void PublishBuffered();
 
   // Rewrite thread.
   void RewriteMain(RewriteMode mode);
@@ -175,6 +180,11 @@ class Aof final : public WriteLog, public AofControl {
   int64_t file_size_ = 0;
   int64_t synced_size_ = 0;
   std::string unsynced_;  // copy of the bytes in [synced_size_, file_size_)
+  // What the writer holds in memory (unsynced_ and backlog_), for buffered_bytes(); PublishBuffered
+  // (writer thread) sets it.
+  std::atomic<int64_t> buffered_bytes_{0};
+  // Bytes queued in chunks_ since the writer last took them (guarded by mu_ for writes).
+  std::atomic<int64_t> queued_bytes_{0};
   bool unsynced_complete_ = true;
   bool needs_repair_ = false;  // an fsync failed: rewrite the unsynced bytes before trusting it
   int64_t last_fsync_ms_ = 0;

@@ -34,6 +34,9 @@ class AofControl {
   virtual void WaitFsynced(uint64_t seq, int64_t wait_deadline_ms, bool until_deadline,
                            std::function<void(bool)> done) = 0;
 
+  // Bytes the AOF holds in memory (records not yet written, the copy of the unsynced ones):
+  // maxmemory does not count them, as Redis's freeMemoryGetNotCountedMemory.
+  virtual int64_t buffered_bytes() const { return 0; }
   // The aof_* lines of INFO persistence, each "name:value\r\n".
   virtual void AppendPersistenceInfo(std::string* out) const = 0;
 };

@@ -88,7 +88,9 @@ uint64_t Evictor::TimeLimitMicros() const {
 Evictor::Result Evictor::MakeRoom(int64_t now_ms) {
   const int64_t limit = maxmemory_.load(std::memory_order_relaxed);
   if (limit == 0) return Result::kOk;
-  int64_t used = meter_.Used(now_ms);
+  // As Redis, the AOF's buffers do not count: evicting keys cannot shrink them.
+  const int64_t aof_buffers = server_.aof != nullptr ? server_.aof->buffered_bytes() : 0;
+  const int64_t used = meter_.Used(now_ms) - aof_buffers;
   if (used <= limit) return Result::kOk;
   if (policy_.load(std::memory_order_relaxed) == EvictionPolicy::kNoEviction) return Result::kFail;
   // Another thread is evicting already: its work counts for this command too.

@@ -189,6 +189,7 @@ void MemorySection(ServerState& s, std::string* out) {
       Line("maxmemory_policy", s.config.Get("maxmemory-policy")),
       Line("used_memory_lua", 0), Line("used_memory_scripts", 0),
       Line("mem_fragmentation_bytes", static_cast<int64_t>(rss) - static_cast<int64_t>(used)),
+      Line("mem_aof_buffer", s.aof != nullptr ? s.aof->buffered_bytes() : 0),
       Line("lazyfree_pending_objects", s.lazy_free ? s.lazy_free->pending() : 0),
       Line("mem_fragmentation_ratio",
            StrPrintf("%.2f", used ? static_cast<double>(rss) / static_cast<double>(used) : 0.0)),
