@@ -10,17 +10,11 @@ import time
 import pytest
 import redis
 
-from kvproc import HOST, Server, kv_server_path
 
 
 @pytest.fixture
-def r(pytestconfig):
-    binary = kv_server_path(pytestconfig)
-    if binary is None:
-        pytest.skip("no kv-server binary (--kv-server=none)")
-    server = Server("kv", binary=binary)
-    yield redis.Redis(host=HOST, port=server.port)
-    server.stop()
+def r(node):
+    return node.client()
 
 
 def freed(r):

@@ -13,21 +13,17 @@ import urllib.request
 import pytest
 import redis
 
-from kvproc import HOST, Server, free_port, kv_server_path
+from harness import HOST, free_port
 
 parser = pytest.importorskip("prometheus_client.parser")
 
 
 @pytest.fixture
-def node(pytestconfig):
-    binary = kv_server_path(pytestconfig)
-    if binary is None:
-        pytest.skip("no kv-server binary (--kv-server=none)")
+def node(nodes):
     port = free_port()
-    server = Server("kv", ["--metrics-port", str(port), "--maxmemory", "100mb"], binary=binary)
+    server = nodes.one("kv", metrics_port=port, maxmemory="100mb")
     server.metrics_port = port
-    yield server
-    server.stop()
+    return server
 
 
 def scrape(port):
@@ -97,16 +93,8 @@ def test_metrics_survives_garbage_and_slow_clients(node):
     slow.close()
 
 
-def test_metrics_port_zero_is_off(pytestconfig):
-    binary = kv_server_path(pytestconfig)
-    if binary is None:
-        pytest.skip("no kv-server binary (--kv-server=none)")
-    server = Server("kv", binary=binary)
-    try:
-        info = redis.Redis(host=HOST, port=server.port).config_get("metrics-port")
-        assert info == {"metrics-port": "0"}
-    finally:
-        server.stop()
+def test_metrics_port_zero_is_off(nodes):
+    assert nodes.one("kv").client().config_get("metrics-port") == {"metrics-port": "0"}
 
 
 def test_grafana_dashboard_uses_exported_names(node):

@@ -16,6 +16,7 @@ import time
 import pytest
 import redis
 
+import harness
 from harness import tool_path
 
 @pytest.fixture
@@ -148,18 +149,13 @@ def test_client_reply_off_and_skip(admin_server):
 
 
 @pytest.mark.parametrize("flag", ["--version", "-v"])
-def test_version_flag_prints_like_redis_server(request, flag):
+def test_version_flag_prints_like_redis_server(flag):
     """`kv-server --version` / `-v`: one line in redis-server's format (scripts parse "v=")."""
-    try:
-        binary = request.config.getoption("--kv-server")
-    except ValueError:
-        binary = None
-    binary = binary or os.environ.get("KV_SERVER", str(REPO_ROOT / "build/server/kv-server"))
-    if binary == "none" or not os.path.exists(binary):
-        pytest.skip(f"kv-server not built at {binary}")
-    out = subprocess.run([binary, flag], capture_output=True, text=True, timeout=10)
+    out = subprocess.run([harness.kv_server_path(), flag], capture_output=True, text=True,
+                         timeout=10)
     assert out.returncode == 0, out.stderr
     assert out.stdout.startswith("kv-server v=0.1.0 redis=7.0.15 malloc="), out.stdout
     assert out.stdout.count("\n") == 1 and "bits=64" in out.stdout
-    ref = subprocess.run(["redis-server", flag], capture_output=True, text=True, timeout=10)
+    ref = subprocess.run([harness.redis_server_path(), flag], capture_output=True, text=True,
+                         timeout=10)
     assert ref.stdout.startswith("Redis server v=7.0.15 ")
