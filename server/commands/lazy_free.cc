@@ -1,5 +1,7 @@
 #include "server/commands/lazy_free.h"
 
+#include "server/db/zset.h"
+
 #include "server/base/thread_name.h"
 #include "server/config/config.h"
 
