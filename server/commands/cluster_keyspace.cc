@@ -8,13 +8,14 @@
 
 namespace kv {
 
-// Each query visits the shard that holds the slot and scans its keys: ring planning and CLUSTER
-// COUNTKEYSINSLOT are rare, and a scan needs no per-slot index on the write path.
+// These scan every shard for the slot's keys: CLUSTER COUNTKEYSINSLOT and ring planning are rare,
+// and a scan needs no per-slot index on the write path. Called from command handlers, also inside
+// EXEC, which already holds every shard lock: take them all unless this thread has them.
 size_t CountKeysInSlot(Keyspace& ks, int db, uint16_t slot) {
+  ShardLocks all = ShardLocks::AllUnlessHeld(ks);
   size_t n = 0;
   for (size_t i = 0; i < ks.num_shards(); ++i) {
     Shard& sh = ks.shard(i);
-    std::lock_guard lock(sh.mu);
     for (const auto& e : sh.dbs[static_cast<size_t>(db)].map()) {
       if (KeySlot(e->key()) == slot) ++n;
     }
@@ -23,10 +24,10 @@ size_t CountKeysInSlot(Keyspace& ks, int db, uint16_t slot) {
 }
 
 std::vector<std::string> KeysInSlot(Keyspace& ks, int db, uint16_t slot, size_t limit) {
+  ShardLocks all = ShardLocks::AllUnlessHeld(ks);
   std::vector<std::string> keys;
   for (size_t i = 0; i < ks.num_shards() && keys.size() < limit; ++i) {
     Shard& sh = ks.shard(i);
-    std::lock_guard lock(sh.mu);
     for (const auto& e : sh.dbs[static_cast<size_t>(db)].map()) {
       if (keys.size() >= limit) break;
       if (KeySlot(e->key()) == slot) keys.emplace_back(e->key());

@@ -85,6 +85,19 @@ def test_moved_crossslot_and_redis_cli_follows(cluster3):
     assert out.stdout.strip() == "hello"
 
 
+def test_slot_queries_inside_multi_exec(cluster3):
+    # EXEC holds every shard lock; the slot scans must not take them again (a self-deadlock).
+    node = cluster3[0]
+    key = key_owned_by(cluster3, node)
+    node.redis.set(key, "v")
+    slot = node.redis.execute_command("CLUSTER", "KEYSLOT", key)
+    with node.raw() as c:
+        assert c.cmd("MULTI") == b"OK"
+        c.cmd("CLUSTER", "COUNTKEYSINSLOT", str(slot))
+        c.cmd("CLUSTER", "GETKEYSINSLOT", str(slot), "10")
+        assert c.cmd("EXEC") == [1, [key.encode()]]
+
+
 def test_redis_py_cluster_client(cluster3):
     from redis.cluster import RedisCluster
     rc = RedisCluster(host=HOST, port=cluster3[2].port, socket_timeout=10)
