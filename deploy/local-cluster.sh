@@ -91,7 +91,10 @@ nodes=$1
 for binary in "$kv_server" "$kvctl"; do
   [[ -x $binary ]] || { echo "$binary not found: build first (make build)" >&2; exit 1; }
 done
-if ! "$kv_server" --help 2>&1 | grep -q cluster-enabled; then
+# Read the whole help first: `grep -q` quits at the first match and, under pipefail, the writer's
+# SIGPIPE would fail the check.
+help_text=$("$kv_server" --help 2>&1)
+if [[ $help_text != *cluster-enabled* ]]; then
   echo "this kv-server has no cluster mode yet (cluster-enabled)" >&2
   exit 1
 fi
@@ -104,7 +107,7 @@ start_node 0
 wait_serving 0
 for ((i = 1; i < nodes; i++)); do start_node "$i"; done
 wait_ring
-if "$kvctl" --help 2>&1 | grep -qE '^  status '; then
+if [[ $("$kvctl" --help 2>&1) == *$'\n  status '* ]]; then
   "$kvctl" --addr "127.0.0.1:$(admin_port 0)" status
 else
   redis-cli -p "$(resp_port 0)" CLUSTER NODES
