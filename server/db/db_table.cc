@@ -17,6 +17,7 @@ Entry* DbTable::Find(std::string_view key, int64_t now_ms) {
 std::pair<Entry*, bool> DbTable::FindOrInsert(std::string_view key, int64_t now_ms) {
   if (Entry* e = Find(key, now_ms)) return {e, false};
   auto [it, inserted] = map_.insert(Entry::Make(key));
+  if (inserted) Counted(it->get());
   return {it->get(), inserted};
 }
 
@@ -28,7 +29,9 @@ Entry* DbTable::Upsert(std::string_view key, Value value) {
     inserted = true;
   });
   Entry* e = it->get();
-  if (!inserted) {
+  if (inserted) {
+    Counted(e);
+  } else {
     SetExpire(e, 0);
     e->value = std::move(value);
   }
@@ -45,6 +48,7 @@ bool DbTable::Erase(std::string_view key) {
 void DbTable::EraseAt(Map::iterator it) {
   const Entry* e = it->get();
   if (e->expire_at_ms != 0) expires_.erase({e->expire_at_ms, e});
+  if (slot_keys_ != nullptr) slot_keys_->Sub(e->slot());
   map_.erase(it);
 }
 
@@ -68,6 +72,9 @@ size_t DbTable::ActiveExpire(int64_t now_ms, size_t max_keys) {
 }
 
 void DbTable::Clear() {
+  if (slot_keys_ != nullptr) {
+    for (const EntryPtr& e : map_) slot_keys_->Sub(e->slot());
+  }
   // Swapping with fresh containers returns the memory; clear() would keep the capacity.
   decltype(expires_)().swap(expires_);
   Map().swap(map_);

@@ -13,8 +13,10 @@ static_assert(sizeof(Entry) == 40, "Entry grew: every key pays for it");
 EntryPtr Entry::Make(std::string_view key, Value value) {
   auto* block = static_cast<char*>(::operator new(sizeof(Entry) + key.size()));
   std::memcpy(block + sizeof(Entry), key.data(), key.size());
-  return EntryPtr(new (block) Entry(std::move(value), key.size()));
+  return EntryPtr(new (block) Entry(std::move(value), key.size(), KeySlot(key)));
 }
+
+size_t Entry::MemoryUsage() const { return sizeof(EntryPtr) + BlockSize() + value.MemoryUsage(); }
 
 void EntryDeleter::operator()(Entry* e) const {
   const size_t bytes = e->BlockSize();

@@ -11,6 +11,7 @@
 #include <memory>
 #include <string_view>
 
+#include "server/base/key_slot.h"
 #include "server/db/key_hash.h"
 #include "server/db/value.h"
 
@@ -31,18 +32,27 @@ class Entry {
 
   // The key's bytes live right after the object, in the same block.
   std::string_view key() const { return {reinterpret_cast<const char*>(this + 1), key_size_}; }
-  // Bytes of the block (header and key), for MEMORY USAGE.
+  // The key's cluster slot, computed once when the entry is made: erasing a key (expiry, FLUSHDB)
+  // updates the per-slot counters without hashing the key again.
+  uint16_t slot() const { return static_cast<uint16_t>(slot_); }
+  // Bytes of the block (header and key).
   size_t BlockSize() const { return sizeof(Entry) + key_size_; }
+  // What MEMORY USAGE reports for this key: table slot, block and value.
+  size_t MemoryUsage() const;
 
   Value value;
   int64_t expire_at_ms = 0;  // absolute Unix ms; 0 means no deadline
 
  private:
   friend struct EntryDeleter;
-  Entry(Value v, size_t key_size) : value(std::move(v)), key_size_(key_size) {}
+  Entry(Value v, size_t key_size, uint16_t slot)
+      : value(std::move(v)), key_size_(key_size), slot_(slot) {}
   ~Entry() = default;
 
-  size_t key_size_;  // size_t costs nothing: the object is padded to 8 bytes anyway
+  // One word, as the object is padded to 8 bytes anyway: 48 bits of key size are far beyond any
+  // key the protocol accepts (proto-max-bulk-len), and 16 bits hold a slot (kNumSlots = 2^14).
+  uint64_t key_size_ : 48;
+  uint64_t slot_ : 16;
 };
 
 // Hash and equality for a table of EntryPtr looked up by key (heterogeneous: a std::string_view
