@@ -29,7 +29,7 @@ release: deps
 tools:
 	bash scripts/install-tools.sh $(BUILD_DIR)
 
-test: build tools
+test: build release tools
 	bash scripts/run-tests.sh $(BUILD_DIR)
 
 # The integration suite against sanitizer builds of kv-server (in build-asan/, build-tsan/).
