@@ -340,21 +340,23 @@ void ClusterNode::SendHeartbeats(int64_t now) {
             }
           }
           Send(std::move(out));
-          if (pull) {
-            transport_.GetState(addr, [this](Status st2, ClusterState state) {
-              if (!st2.ok()) return;
-              Outbox more;
-              {
-                std::lock_guard lock(mu_);
-                if (stop_ || state.cluster_id != agreement_->committed().cluster_id) return;
-                agreement_->Learn(state, Now());
-                PumpLocked(&more);
-              }
-              Send(std::move(more));
-            });
-          }
+          if (pull) PullState(addr);
         });
   }
+}
+
+void ClusterNode::PullState(const std::string& admin_address) {
+  transport_.GetState(admin_address, [this](Status st, ClusterState state) {
+    if (!st.ok()) return;
+    Outbox out;
+    {
+      std::lock_guard lock(mu_);
+      if (stop_ || state.cluster_id != agreement_->committed().cluster_id) return;
+      agreement_->Learn(state, Now());
+      PumpLocked(&out);
+    }
+    Send(std::move(out));
+  });
 }
 
 void ClusterNode::TryJoin() {
@@ -456,19 +458,7 @@ HeartbeatInfo ClusterNode::OnHeartbeat(const HeartbeatInfo& from) {
       if (const Member* m = MemberByIdLocked(from.node_id)) pull_from = m->AdminAddress();
     }
   }
-  if (!pull_from.empty()) {
-    transport_.GetState(pull_from, [this](Status st, ClusterState state) {
-      if (!st.ok()) return;
-      Outbox out;
-      {
-        std::lock_guard lock(mu_);
-        if (stop_ || state.cluster_id != agreement_->committed().cluster_id) return;
-        agreement_->Learn(state, Now());
-        PumpLocked(&out);
-      }
-      Send(std::move(out));
-    });
-  }
+  if (!pull_from.empty()) PullState(pull_from);
   return me;
 }
 

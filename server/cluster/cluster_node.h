@@ -110,6 +110,8 @@ class ClusterNode {
   void TickLocked(int64_t now, Outbox* out);
   void SendHeartbeats(int64_t now);
   void TryJoin();
+  // Fetches a member's committed state (it showed a newer epoch) and learns it.
+  void PullState(const std::string& admin_address);
   // Takes the agreement's Ready: persists, handles messages to self, queues the rest in `out`.
   void PumpLocked(Outbox* out);
   void Send(Outbox out);
