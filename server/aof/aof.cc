@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -11,6 +12,7 @@
 
 #include "server/aof/aof_loader.h"
 #include "server/base/file_util.h"
+#include "server/base/heap_bytes.h"
 #include "server/base/clock.h"
 #include "server/base/thread_name.h"
 
@@ -212,6 +214,20 @@ void Aof::Shutdown() {
 
 // ---- Executing threads ------------------------------------------------------------------------
 
+void Aof::ReserveCounted(std::string* buffer, size_t need, std::atomic<int64_t>& counter) {
+  const size_t old_capacity = buffer->capacity();
+  if (need <= old_capacity) return;
+  const size_t wanted = std::max(need, 2 * old_capacity);
+  const auto old_bytes = static_cast<int64_t>(HeapBytes(*buffer));
+  // Old and new storage are both live while the bytes move; the new one may be rounded up to its
+  // size class (a quarter at most).
+  const auto bound = static_cast<int64_t>(wanted + wanted / 4 + 4096);
+  counter.fetch_add(bound, std::memory_order_relaxed);
+  buffer->reserve(wanted);
+  counter.fetch_add(static_cast<int64_t>(HeapBytes(*buffer)) - bound - old_bytes,
+                    std::memory_order_relaxed);
+}
+
 Aof::Chunk& Aof::TailChunk() {
   if (chunks_.empty() || chunks_.back().switch_fd >= 0 || chunks_.back().close_after) {
     chunks_.emplace_back();
@@ -227,14 +243,17 @@ uint64_t Aof::Append(int db, ArgList argv) {
   const bool wake =
       chunks_.empty() && fsync_policy_.load(std::memory_order_relaxed) != Fsync::kAlways;
   Chunk& c = TailChunk();
-  const size_t before = c.data.size();
+  // Grown here, counted before it is allocated: maxmemory leaves the AOF's buffers out, and a
+  // buffer that grew before it was counted would look like keys to evict.
+  size_t record = 64;  // headers, lengths and a SELECT
+  for (std::string_view a : argv) record += a.size() + 16;
+  ReserveCounted(&c.data, c.data.size() + record, queued_bytes_);
   if (db != last_db_) {
     std::string n = std::to_string(db);
     AppendRespCommand(&c.data, {"SELECT", n});
     last_db_ = db;
   }
   AppendRespCommand(&c.data, argv);
-  queued_bytes_.fetch_add(static_cast<int64_t>(c.data.size() - before), std::memory_order_relaxed);
   const uint64_t seq = c.last_seq = ++seq_;
   const bool notify = writer_waiting_ && wake;
   // Notified after unlocking: a writer woken while we still hold mu_ would only block on it again.
@@ -277,6 +296,7 @@ void Aof::BeforeWriteLocked(size_t shard) {
   std::string out;
   SerializeShardLocked(shard, &out, UnixMillis());
   captured_[shard] = 1;
+  rewrite_held_bytes_.fetch_add(static_cast<int64_t>(HeapBytes(out)), std::memory_order_relaxed);
   std::lock_guard lk(capture_mu_);
   capture_outputs_.push_back(std::move(out));
 }
@@ -342,6 +362,7 @@ bool Aof::WriteChunk(Chunk& c) {
       live_size_ = file_size_;
       if (fsync_policy_ != Fsync::kNo && unsynced_complete_ &&
           unsynced_.size() + c.data.size() <= kMaxUnsyncedCopy) {
+        ReserveCounted(&unsynced_, unsynced_.size() + c.data.size(), buffered_bytes_);
         unsynced_.append(c.data);
       } else {
         unsynced_complete_ = false;
@@ -552,8 +573,8 @@ void Aof::WriterLoop() {
 }
 
 void Aof::PublishBuffered() {
-  size_t held = unsynced_.capacity();
-  for (const Chunk& c : backlog_) held += c.data.capacity();
+  size_t held = HeapBytes(unsynced_);
+  for (const Chunk& c : backlog_) held += HeapBytes(c.data);
   buffered_bytes_.store(static_cast<int64_t>(held), std::memory_order_relaxed);
 }
 

@@ -83,7 +83,8 @@ class Aof final : public WriteLog, public AofControl {
   void AppendPersistenceInfo(std::string* out) const override;
   int64_t buffered_bytes() const override {
     return queued_bytes_.load(std::memory_order_relaxed) +
-           buffered_bytes_.load(std::memory_order_relaxed);
+           buffered_bytes_.load(std::memory_order_relaxed) +
+           rewrite_held_bytes_.load(std::memory_order_relaxed);
   }
 
   // For tests and logs: the AOF directory.
@@ -149,6 +150,9 @@ class Aof final : public WriteLog, public AofControl {
   void OnAppendOnlyChange(bool on);
   void OnFsyncChange(const std::string& v);
   Chunk& TailChunk();
+  // Reserves room for `need` bytes in `buffer`, adding its growth to `counter` before the
+  // allocation (old and new storage both) and settling it after.
+  static void ReserveCounted(std::string* buffer, size_t need, std::atomic<int64_t>& counter);
   int64_t CurrentSize() const;
 
   Dispatcher& dispatcher_;
@@ -183,7 +187,7 @@ class Aof final : public WriteLog, public AofControl {
   // What the writer holds in memory (unsynced_ and backlog_), for buffered_bytes(); PublishBuffered
   // (writer thread) sets it.
   std::atomic<int64_t> buffered_bytes_{0};
-  // Bytes queued in chunks_ since the writer last took them (guarded by mu_ for writes).
+  // Capacity of the chunks queued since the writer last took them (guarded by mu_ for writes).
   std::atomic<int64_t> queued_bytes_{0};
   bool unsynced_complete_ = true;
   bool needs_repair_ = false;  // an fsync failed: rewrite the unsynced bytes before trusting it
@@ -232,6 +236,8 @@ class Aof final : public WriteLog, public AofControl {
   std::vector<uint8_t> captured_;
   std::mutex capture_mu_;
   std::vector<std::string> capture_outputs_;
+  // Serialised shards the rewrite holds before writing them (capture outputs and its own buffer).
+  std::atomic<int64_t> rewrite_held_bytes_{0};
   bool capture_failed_ = false;
 
   // Set by Shutdown (main thread), read by the writer's cron and by BGREWRITEAOF callers.

@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -11,6 +12,7 @@
 
 #include "server/aof/aof.h"
 #include "server/base/file_util.h"
+#include "server/base/heap_bytes.h"
 #include "server/base/clock.h"
 
 namespace kv {
@@ -18,6 +20,28 @@ namespace {
 
 // After a failed rewrite the automatic trigger (and an enabling retry) waits this long.
 constexpr int64_t kEnableRetryMsForRewrite = 5000;
+
+// A buffer whose capacity is counted in `counter` (maxmemory leaves the rewrite's buffers out):
+// freed first and uncounted after, since the other order would count freed bytes as keys.
+struct CountedBuffer {
+  explicit CountedBuffer(std::atomic<int64_t>& c) : counter(c) {}
+  CountedBuffer(const CountedBuffer&) = delete;
+  CountedBuffer& operator=(const CountedBuffer&) = delete;
+  ~CountedBuffer() {
+    std::string().swap(data);
+    counter.fetch_sub(counted, std::memory_order_relaxed);
+  }
+  // After data grew: counts its new capacity.
+  void Recount() {
+    const auto capacity = static_cast<int64_t>(HeapBytes(data));
+    counter.fetch_add(capacity - counted, std::memory_order_relaxed);
+    counted = capacity;
+  }
+
+  std::atomic<int64_t>& counter;
+  std::string data;
+  int64_t counted = 0;
+};
 
 }  // namespace
 
@@ -34,14 +58,22 @@ bool Aof::WriteCaptured(int fd, std::string* error) {
     std::lock_guard lk(capture_mu_);
     outputs.swap(capture_outputs_);
   }
+  int64_t held = 0;
+  for (const auto& out : outputs) held += static_cast<int64_t>(HeapBytes(out));
+  bool ok = true;
   for (const auto& out : outputs) {
     size_t written = 0;
     if (int rc = file_io::WriteAll(fd, out, &written)) {
       *error = std::string("can't write the new base file: ") + std::strerror(rc);
-      return false;
+      ok = false;
+      break;
     }
   }
-  return true;
+  // Released first, uncounted after: the other order would count freed bytes as keys.
+  outputs.clear();
+  outputs.shrink_to_fit();
+  rewrite_held_bytes_.fetch_sub(held, std::memory_order_relaxed);
+  return ok;
 }
 
 void Aof::RewriteMain(RewriteMode mode) {
@@ -159,7 +191,10 @@ bool Aof::RewriteBody(RewriteMode mode, std::string* error) {
     std::fill(captured_.begin(), captured_.end(), 0);
     {
       std::lock_guard lk(capture_mu_);
+      int64_t left = 0;  // by a failed rewrite
+      for (const auto& o : capture_outputs_) left += static_cast<int64_t>(HeapBytes(o));
       capture_outputs_.clear();
+      rewrite_held_bytes_.fetch_sub(left, std::memory_order_relaxed);
       capture_failed_ = false;
     }
     if (mode != RewriteMode::kOffline) {
@@ -177,7 +212,8 @@ bool Aof::RewriteBody(RewriteMode mode, std::string* error) {
 
   // Shard by shard, each under its own lock only while it is serialised.
   Keyspace& ks = server_.keyspace;
-  std::string out;
+  CountedBuffer counted_out(rewrite_held_bytes_);
+  std::string& out = counted_out.data;
   for (size_t i = 0; i < ks.num_shards(); ++i) {
     if (rewrite_abort_) return fail("aborted");
     out.clear();
@@ -188,6 +224,7 @@ bool Aof::RewriteBody(RewriteMode mode, std::string* error) {
         captured_[i] = 1;
       }
     }
+    counted_out.Recount();
     size_t written = 0;
     if (int rc = file_io::WriteAll(fd, out, &written)) {
       return fail(std::string("can't write the new base file: ") + std::strerror(rc));

@@ -57,7 +57,14 @@ std::optional<EvictionPolicy> ParseEvictionPolicy(std::string_view name) {
   return std::nullopt;
 }
 
-Evictor::Evictor(ServerState& server) : server_(server) {
+int64_t NotCountedByMaxmemory(const ServerState& server) {
+  // As Redis's freeMemoryGetNotCountedMemory.
+  return server.aof != nullptr ? server.aof->buffered_bytes() : 0;
+}
+
+Evictor::Evictor(ServerState& server)
+    : server_(server),
+      meter_([&server] { return NotCountedByMaxmemory(server); }) {
   Config& cfg = server.config;
   maxmemory_ = cfg.GetInt("maxmemory");
   samples_ = static_cast<int>(cfg.GetInt("maxmemory-samples"));
@@ -88,9 +95,7 @@ uint64_t Evictor::TimeLimitMicros() const {
 Evictor::Result Evictor::MakeRoom(int64_t now_ms) {
   const int64_t limit = maxmemory_.load(std::memory_order_relaxed);
   if (limit == 0) return Result::kOk;
-  // As Redis, the AOF's buffers do not count: evicting keys cannot shrink them.
-  const int64_t aof_buffers = server_.aof != nullptr ? server_.aof->buffered_bytes() : 0;
-  const int64_t used = meter_.Used(now_ms) - aof_buffers;
+  const int64_t used = meter_.Used(now_ms);
   if (used <= limit) return Result::kOk;
   if (policy_.load(std::memory_order_relaxed) == EvictionPolicy::kNoEviction) return Result::kFail;
   // Another thread is evicting already: its work counts for this command too.

@@ -105,4 +105,7 @@ class Evictor {
 // Creates server.evictor (main, and tests that want maxmemory).
 void InstallEviction(ServerState& server);
 
+// What maxmemory leaves out of used memory: the AOF's buffers (evicting keys cannot shrink them).
+int64_t NotCountedByMaxmemory(const ServerState& server);
+
 }  // namespace kv

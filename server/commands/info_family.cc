@@ -21,6 +21,7 @@
 #include "server/commands/command_registry.h"
 #include "server/commands/evictor.h"
 #include "server/commands/lazy_free.h"
+#include "server/commands/memory_meter.h"
 #include "server/commands/pubsub.h"
 #include "server/commands/server_info.h"
 
@@ -171,7 +172,8 @@ void ClientsSection(ServerState& s, std::string* out) {
 }
 
 void MemorySection(ServerState& s, std::string* out) {
-  uint64_t used = UsedMemory();
+  const MemoryReading reading = MemoryMeter::Read([&s] { return NotCountedByMaxmemory(s); });
+  const auto used = static_cast<uint64_t>(reading.allocated);
   uint64_t peak = s.sampler.NotePeakMemory(used);
   uint64_t rss = ResidentBytes();
   const auto maxmemory = static_cast<uint64_t>(s.config.GetInt("maxmemory"));
@@ -189,7 +191,7 @@ void MemorySection(ServerState& s, std::string* out) {
       Line("maxmemory_policy", s.config.Get("maxmemory-policy")),
       Line("used_memory_lua", 0), Line("used_memory_scripts", 0),
       Line("mem_fragmentation_bytes", static_cast<int64_t>(rss) - static_cast<int64_t>(used)),
-      Line("mem_aof_buffer", s.aof != nullptr ? s.aof->buffered_bytes() : 0),
+      Line("mem_aof_buffer", reading.not_counted),
       Line("lazyfree_pending_objects", s.lazy_free ? s.lazy_free->pending() : 0),
       Line("mem_fragmentation_ratio",
            StrPrintf("%.2f", used ? static_cast<double>(rss) / static_cast<double>(used) : 0.0)),
