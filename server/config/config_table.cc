@@ -13,6 +13,8 @@ const std::vector<ConfigKey>& ConfigTable() {
       // At most 4 GiB - 1: an entry stores its key's length in 32 bits (server/db/entry.h).
       {"proto-max-bulk-len", ConfigType::kMemory, "536870912", true, 1024 * 1024, UINT32_MAX, "",
        false, "largest bulk string a client may send"},
+      {"hll-sparse-max-bytes", ConfigType::kMemory, "3000", true, 0, INT64_MAX, "", false,
+       "largest sparse HyperLogLog before it turns dense"},
       {"io-threads", ConfigType::kInt, "1", false, 1, 64, "", false, "RESP I/O threads"},
       {"shards", ConfigType::kInt, "64", false, 1, 4096, "", false, "keyspace lock stripes"},
       {"loglevel", ConfigType::kEnum, "notice", true, 0, 0, "debug verbose notice warning", false,
