@@ -11,6 +11,7 @@
 namespace kv {
 
 void RegisterStringRangeCommands(CommandRegistry& r);  // string_range.cc
+void RegisterStringLcsCommand(CommandRegistry& r);     // string_lcs.cc
 
 namespace {
 
@@ -346,6 +347,7 @@ void RegisterStringFamily(CommandRegistry& r) {
   r.Add({"mset", -3, kWrite | kDenyOom, 1, -1, 2, CmdMSet});
   r.Add({"msetnx", -3, kWrite | kDenyOom, 1, -1, 2, CmdMSetNx});
   RegisterStringRangeCommands(r);
+  RegisterStringLcsCommand(r);
 }
 
 }  // namespace kv
