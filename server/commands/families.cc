@@ -5,6 +5,11 @@ namespace kv {
 void RegisterAofFamily(CommandRegistry& r);
 void RegisterConnectionFamily(CommandRegistry& r);
 void RegisterStringFamily(CommandRegistry& r);
+void RegisterBitmapFamily(CommandRegistry& r);
+void RegisterHllFamily(CommandRegistry& r);
+void RegisterSortFamily(CommandRegistry& r);
+void RegisterSwapDbCommand(CommandRegistry& r);
+void RegisterGeoFamily(CommandRegistry& r);
 void RegisterGenericFamily(CommandRegistry& r);
 void RegisterListFamily(CommandRegistry& r);
 void RegisterHashFamily(CommandRegistry& r);
@@ -24,6 +29,11 @@ void RegisterAllFamilies(CommandRegistry& r) {
   RegisterAofFamily(r);
   RegisterConnectionFamily(r);
   RegisterStringFamily(r);
+  RegisterBitmapFamily(r);
+  RegisterHllFamily(r);
+  RegisterSortFamily(r);
+  RegisterSwapDbCommand(r);
+  RegisterGeoFamily(r);
   RegisterGenericFamily(r);
   RegisterListFamily(r);
   RegisterHashFamily(r);
