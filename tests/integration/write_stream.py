@@ -3,7 +3,8 @@
 Each write command of the table has a generator of arguments that usually succeed (keys of the
 right type, valid options); the stream is generated once from a seed and fed unchanged to every
 server, so kv-server and redis-server see the same bytes. Keys are typed by prefix (s: strings,
-n: integers, f: floats, l: lists, h: hashes, t: sets, z: sorted sets) so that most commands find
+n: integers, f: floats, l: lists, h: hashes, t: sets, z: sorted sets, p: HyperLogLogs, g: geo
+sets) so that most commands find
 a key of their type; random effects are avoided (SPOP pops everything) so the end state is
 deterministic, and deadlines are absolute and far away so nothing expires during the test.
 """
@@ -19,15 +20,27 @@ LST = [f"l:{i}" for i in range(4)]
 HSH = [f"h:{i}" for i in range(4)]
 SET = [f"t:{i}" for i in range(4)]
 ZST = [f"z:{i}" for i in range(4)]
-ANY = STR + NUM + LST + HSH + SET + ZST
+HLL = [f"p:{i}" for i in range(3)]
+GEO = [f"g:{i}" for i in range(3)]
+ANY = STR + NUM + LST + HSH + SET + ZST + HLL + GEO
 VALUES = ["a", "b", "c", "d", "1", "2", "", "x y", "\x00\xff"]
 MEMBERS = ["a", "b", "c", "d", "e"]
 FIELDS = ["f1", "f2", "f3"]
+# (longitude, latitude, member): distinct points a few hundred km apart, so radii find some.
+PLACES = [("13.361389", "38.115556", "Palermo"), ("15.087269", "37.502669", "Catania"),
+          ("12.496366", "41.902782", "Rome"), ("14.268124", "40.851775", "Naples"),
+          ("9.190000", "45.464200", "Milan")]
 
 
 def _ttl_opts(r, now):
     return r.choice([[], ["EX", "100000"], ["PX", "90000000"], ["EXAT", str(now + 100000)],
                      ["PXAT", str((now + 100000) * 1000)], ["KEEPTTL"]])
+
+
+def _bitop(r):
+    op = r.choice(["AND", "OR", "XOR", "NOT"])
+    sources = [r.choice(STR)] if op == "NOT" else r.sample(STR, r.randint(1, 3))
+    return ["BITOP", op, r.choice(STR)] + sources
 
 
 def generators(now):
@@ -54,6 +67,13 @@ def generators(now):
         "append": lambda r: ["APPEND", c(r, STR), c(r, VALUES)],
         "setrange": lambda r: ["SETRANGE", c(r, STR), str(r.randint(0, 8)), c(r, VALUES)],
         "setbit": lambda r: ["SETBIT", c(r, STR), str(r.randint(0, 40)), str(r.randint(0, 1))],
+        "bitfield": lambda r: ["BITFIELD", c(r, STR)] + r.choice(
+            [[], ["OVERFLOW", "WRAP"], ["OVERFLOW", "SAT"], ["OVERFLOW", "FAIL"]]) + r.choice(
+            [["SET", c(r, ["u8", "i5", "u3"]), f"#{r.randint(0, 4)}", str(r.randint(-20, 300))],
+             ["INCRBY", c(r, ["i8", "u4", "i16"]), str(r.randint(0, 40)),
+              str(r.randint(-200, 200))],
+             ["GET", "u8", "0", "SET", "i8", "8", str(r.randint(-128, 127))]]),
+        "bitop": _bitop,
         "mset": lambda r: ["MSET", c(r, STR), c(r, VALUES), c(r, STR), c(r, VALUES)],
         "msetnx": lambda r: ["MSETNX", f"mx:{next(unique)}", c(r, VALUES),
                              f"mx:{next(unique)}", c(r, VALUES)],
@@ -62,6 +82,27 @@ def generators(now):
         "incrby": lambda r: ["INCRBY", c(r, NUM), str(r.randint(-50, 50))],
         "decrby": lambda r: ["DECRBY", c(r, NUM), str(r.randint(-50, 50))],
         "incrbyfloat": lambda r: ["INCRBYFLOAT", c(r, FLT), c(r, ["1.5", "-0.25", "3e2"])],
+        # HyperLogLogs
+        "pfadd": lambda r: ["PFADD", c(r, HLL)] + [str(r.randint(0, 400)) for _ in
+                                                   range(r.choice([1, 3, 40]))],
+        "pfmerge": lambda r: ["PFMERGE", c(r, HLL)] + r.sample(HLL, r.randint(0, 2)),
+        "pfdebug": lambda r: ["PFDEBUG", c(r, ["TODENSE", "GETREG"]), c(r, HLL)],
+        # geo
+        "geoadd": lambda r: ["GEOADD", c(r, GEO)] + r.choice([[], ["NX"], ["XX"], ["CH"]]) +
+        [x for place in r.sample(PLACES, r.randint(1, 2)) for x in place],
+        "georadius": lambda r: ["GEORADIUS", c(r, GEO), "14", "39", c(r, ["200", "400", "900"]),
+                                "km"] + r.choice([[], ["STORE", c(r, GEO)],
+                                                  ["STOREDIST", c(r, GEO)]]),
+        "georadiusbymember": lambda r: ["GEORADIUSBYMEMBER", c(r, GEO), c(r, PLACES)[2],
+                                        c(r, ["150", "300", "700"]), "km"] + r.choice(
+            [[], ["STORE", c(r, GEO)], ["STOREDIST", c(r, GEO)]]),
+        "geosearchstore": lambda r: ["GEOSEARCHSTORE"] + r.sample(GEO, 2) + r.choice(
+            [["FROMLONLAT", "14", "39"], ["FROMMEMBER", c(r, PLACES)[2]]]) + r.choice(
+            [["BYRADIUS", c(r, ["200", "500"]), "km"], ["BYBOX", "600", "400", "km"]]) + r.choice(
+            [[], ["STOREDIST"]]),
+        # SORT ... STORE: ALPHA and no BY, so ties cannot order differently
+        "sort": lambda r: ["SORT", c(r, LST + SET + ZST)] + r.choice([[], ["DESC"]]) + r.choice(
+            [[], ["LIMIT", "1", "3"]]) + ["ALPHA", "STORE", c(r, LST)],
         # any type
         "del": lambda r: ["DEL"] + r.sample(ANY, 2),
         "unlink": lambda r: ["UNLINK", c(r, ANY)],
