@@ -63,7 +63,7 @@ NodeInfo ServerBackend::GetNodeInfo() {
   info.version = KV_VERSION;
   info.node_id = node_id_;
   info.role = "master";
-  info.resp_address = state_.config.Get("bind") + ":" + std::to_string(state_.tcp_port);
+  info.resp_address = PrimaryBindAddress(state_.config) + ":" + std::to_string(state_.tcp_port);
   info.process_id = getpid();
   info.uptime_seconds = (UnixMillis() - state_.start_time_ms) / 1000;
   info.connected_clients = static_cast<int64_t>(state_.clients.size());

@@ -56,11 +56,12 @@ void ConfigSet(CommandContext& ctx, ArgList args) {
   }
   std::vector<std::pair<std::string, std::string_view>> changes;
   for (size_t i = 2; i < args.size(); i += 2) {
-    std::string name = ToLower(args[i]);
-    if (FindConfigKey(name) == nullptr) {
+    const ConfigKey* key = FindConfigKey(ToLower(args[i]));
+    if (key == nullptr) {
       return ctx.rb.Error("ERR Unknown option or number of arguments for CONFIG SET - '" +
                           std::string(args[i]) + "'");
     }
+    std::string name(key->name);  // an alias and its key are one parameter
     for (const auto& [seen, unused] : changes) {
       if (seen == name) {
         return ctx.rb.Error("ERR CONFIG SET failed (possibly related to argument '" +
@@ -91,6 +92,21 @@ void ConfigResetStat(CommandContext& ctx, ArgList) {
   ctx.rb.Ok();
 }
 
+// `name value` as a config file line. A key with its own syntax (save, bind,
+// client-output-buffer-limit...) takes its words unquoted; a plain string is quoted when it is
+// empty or has blanks.
+std::string RewriteLine(const ConfigKey& key, const std::string& value) {
+  bool quote = value.empty() || (key.normalize == nullptr &&
+                                 value.find_first_of(" \t\"") != std::string::npos);
+  if (!quote) return std::string(key.name) + " " + value;
+  std::string quoted = "\"";
+  for (char c : value) {
+    if (c == '"' || c == '\\') quoted += '\\';
+    quoted += c;
+  }
+  return std::string(key.name) + " " + quoted + "\"";
+}
+
 // CONFIG REWRITE: rewrites the config file the server started with, as Redis does: lines of known
 // keys get the current value, other lines (comments, unknown keys) are kept, and keys that differ
 // from their default and have no line are appended.
@@ -105,20 +121,21 @@ void ConfigRewrite(CommandContext& ctx, ArgList) {
     std::istringstream words(line);
     std::string first;
     words >> first;
-    std::string name = ToLower(first);
-    if (name.empty() || name[0] == '#' || FindConfigKey(name) == nullptr) continue;
+    const ConfigKey* key =
+        first.empty() || first[0] == '#' ? nullptr : FindConfigKey(ToLower(first));
+    if (key == nullptr) continue;
+    std::string name(key->name);
     if (!written.insert(name).second) {
       line = "# " + line;  // a repeated key: the first occurrence holds the value
       continue;
     }
-    std::string value = ctx.server.config.Get(name);
-    line = name + " " + (value.empty() ? "\"\"" : value);
+    line = RewriteLine(*key, ctx.server.config.Get(name));
   }
   for (const ConfigKey& key : ConfigTable()) {
     std::string name(key.name);
     std::string value = ctx.server.config.Get(name);
     if (written.contains(name) || value == key.default_value) continue;
-    lines.push_back(name + " " + (value.empty() ? "\"\"" : value));
+    lines.push_back(RewriteLine(key, value));
   }
   std::string tmp = path + ".tmp-rewrite";
   {

@@ -1,6 +1,7 @@
 #include "server/commands/object_encoding.h"
 
 #include "server/base/string_util.h"
+#include "server/config/config.h"
 #include "server/db/zset.h"
 
 namespace kv {
@@ -9,25 +10,15 @@ namespace {
 // Redis's string2l + length rule of tryObjectEncoding: up to 20 characters that parse as a long.
 bool IsIntEncodable(std::string_view s) { return s.size() <= 20 && ParseInt64(s).has_value(); }
 
-// Bytes a listpack entry takes (lpEncodeBacklen + the encoding header), to estimate whether a
-// list fits in one 8 KiB listpack node.
-size_t ListpackEntryBytes(std::string_view s) {
-  if (IsIntEncodable(s)) return 1 + 8 + 1;
-  size_t header = s.size() < 64 ? 1 : s.size() < 4096 ? 2 : 5;
-  size_t len = header + s.size();
-  size_t backlen = len < 128 ? 1 : len < 16384 ? 2 : len < 2097152 ? 3 : 5;
-  return len + backlen;
-}
-
 // The ZSet placeholder on main has no size(); the real one (branch ds) does. A template keeps this
 // compiling against both until the real one lands.
 template <typename Z>
-std::string_view ZSetEncoding(const Z& z) {
+std::string_view ZSetEncoding(const Z& z, const EncodingLimits& limits) {
   if constexpr (requires { z.size(); }) {
-    if (z.size() > kZSetMaxListpackEntries) return "skiplist";
+    if (z.size() > limits.zset_max_listpack_entries) return "skiplist";
     bool small = true;
     z.ForEach([&](std::string_view member, double) {
-      if (member.size() > kZSetMaxListpackValue) small = false;
+      if (member.size() > limits.zset_max_listpack_value) small = false;
     });
     return small ? "listpack" : "skiplist";
   } else {
@@ -35,45 +26,53 @@ std::string_view ZSetEncoding(const Z& z) {
   }
 }
 
+size_t ConfigSize(const Config& config, std::string_view name) {
+  int64_t v = config.GetInt(name);
+  return v < 0 ? 0 : static_cast<size_t>(v);
+}
+
 }  // namespace
 
-std::string_view ObjectEncoding(const Value& v) {
+EncodingLimits EncodingLimits::FromConfig(const Config& config) {
+  EncodingLimits limits;
+  limits.hash_max_listpack_entries = ConfigSize(config, "hash-max-listpack-entries");
+  limits.hash_max_listpack_value = ConfigSize(config, "hash-max-listpack-value");
+  limits.set_max_intset_entries = ConfigSize(config, "set-max-intset-entries");
+  limits.zset_max_listpack_entries = ConfigSize(config, "zset-max-listpack-entries");
+  limits.zset_max_listpack_value = ConfigSize(config, "zset-max-listpack-value");
+  return limits;
+}
+
+std::string_view ObjectEncoding(const Value& v, const EncodingLimits& limits) {
   switch (v.type()) {
     case ValueType::kString: {
       std::string_view s = v.str();
       if (IsIntEncodable(s)) return "int";
       return s.size() <= kEmbstrSizeLimit ? "embstr" : "raw";
     }
-    case ValueType::kList: {
-      size_t bytes = 6 + 1;  // listpack header and terminator
-      for (const auto& item : v.list()) {
-        bytes += ListpackEntryBytes(item);
-        if (bytes > kListMaxListpackBytes) return "quicklist";
-      }
-      return "listpack";
-    }
+    case ValueType::kList:
+      return "quicklist";  // Redis 7.0 keeps every list in a quicklist, however small
     case ValueType::kHash: {
-      if (v.hash().size() > kHashMaxListpackEntries) return "hashtable";
+      if (v.hash().size() > limits.hash_max_listpack_entries) return "hashtable";
       for (const auto& [field, value] : v.hash()) {
-        if (field.size() > kHashMaxListpackValue || value.size() > kHashMaxListpackValue) {
+        if (field.size() > limits.hash_max_listpack_value ||
+            value.size() > limits.hash_max_listpack_value) {
           return "hashtable";
         }
       }
       return "listpack";
     }
     case ValueType::kSet: {
+      // Redis 7.0 sets are an intset (integers only, few) or a hashtable: no listpack yet.
       const SetValue& set = v.set();
-      bool all_ints = true, all_short = true;
+      if (set.size() > limits.set_max_intset_entries) return "hashtable";
       for (const auto& m : set) {
-        all_ints = all_ints && IsIntEncodable(m);
-        all_short = all_short && m.size() <= kSetMaxListpackValue;
+        if (!IsIntEncodable(m)) return "hashtable";
       }
-      if (all_ints && set.size() <= kSetMaxIntsetEntries) return "intset";
-      if (all_short && set.size() <= kSetMaxListpackEntries) return "listpack";
-      return "hashtable";
+      return "intset";
     }
     case ValueType::kZSet:
-      return ZSetEncoding(v.zset());
+      return ZSetEncoding(v.zset(), limits);
   }
   return "unknown";
 }

@@ -1,8 +1,9 @@
 #pragma once
 
-// OBJECT ENCODING's answer for a value: the encoding Redis 7.2 would use for it with its default
-// thresholds. kvcache stores every type in one representation, but tools and tests read this
-// to tell small from large values, so it follows Redis's size rules.
+// OBJECT ENCODING's answer for a value: the encoding Redis 7.0 would use for it with the same
+// thresholds (hash-max-listpack-entries & co, from the config). kvcache stores every type in one
+// representation, but tools and tests read this to tell small from large values, so it follows
+// Redis's size rules.
 
 #include <string_view>
 
@@ -10,17 +11,22 @@
 
 namespace kv {
 
-// Redis 7.2 defaults.
-inline constexpr size_t kListMaxListpackBytes = 8192;  // list-max-listpack-size -2
-inline constexpr size_t kHashMaxListpackEntries = 128;
-inline constexpr size_t kHashMaxListpackValue = 64;
-inline constexpr size_t kSetMaxIntsetEntries = 512;
-inline constexpr size_t kSetMaxListpackEntries = 128;
-inline constexpr size_t kSetMaxListpackValue = 64;
-inline constexpr size_t kZSetMaxListpackEntries = 128;
-inline constexpr size_t kZSetMaxListpackValue = 64;
+class Config;
+
+// The config keys OBJECT ENCODING follows; the defaults are Redis 7.0's.
+struct EncodingLimits {
+  size_t hash_max_listpack_entries = 512;
+  size_t hash_max_listpack_value = 64;
+  size_t set_max_intset_entries = 512;
+  size_t zset_max_listpack_entries = 128;
+  size_t zset_max_listpack_value = 64;
+
+  static EncodingLimits FromConfig(const Config& config);
+};
+
+// Strings longer than this are "raw" rather than "embstr" (Redis's OBJ_ENCODING_EMBSTR_SIZE_LIMIT).
 inline constexpr size_t kEmbstrSizeLimit = 44;
 
-std::string_view ObjectEncoding(const Value& v);
+std::string_view ObjectEncoding(const Value& v, const EncodingLimits& limits = {});
 
 }  // namespace kv

@@ -104,7 +104,25 @@ constexpr SubcommandSpec kDebugSubcommands[] = {
     {"help", 2, DebugHelp, "debug|help"},
 };
 
+// Redis's islocalClient: a loopback peer.
+bool IsLocalClient(const ClientState& client) {
+  return client.addr.starts_with("127.") || client.addr.starts_with("[::1]") ||
+         client.addr.starts_with("::1:");
+}
+
+// enable-debug-command (Redis 7): no (default), yes, or local (loopback clients only).
+bool DebugAllowed(CommandContext& ctx) {
+  std::string mode = ctx.server.config.Get("enable-debug-command");
+  return mode == "yes" || (mode == "local" && IsLocalClient(ctx.client));
+}
+
 void CmdDebug(CommandContext& ctx, ArgList args) {
+  if (!DebugAllowed(ctx)) {
+    return ctx.rb.Error(
+        "ERR DEBUG command not allowed. If the enable-debug-command option is set to \"local\", "
+        "you can run it from a local connection, otherwise you need to set this option in the "
+        "configuration file, and then restart the server.");
+  }
   DispatchSubcommand(ctx, args, kDebugSubcommands, "debug");
 }
 
@@ -195,7 +213,7 @@ void MemoryKeys(ArgList args, KeyIndexVec* out) {
 void ObjectEncodingCmd(CommandContext& ctx, ArgList args) {
   Entry* e = LookupArgKey(ctx, args);
   if (e == nullptr) return ctx.rb.NullBulk();
-  ctx.rb.Bulk(ObjectEncoding(e->value));
+  ctx.rb.Bulk(ObjectEncoding(e->value, EncodingLimits::FromConfig(ctx.server.config)));
 }
 
 // The LFU counter under an LFU policy; under allkeys-tinylfu the frequency sketch's estimate (0..15).

@@ -303,7 +303,7 @@ TEST_F(ServerFamilyTest, ObjectEncodingFollowsRedisThresholds) {
   EXPECT_EQ(ObjectEncoding(set), "hashtable");
   Value small = Value::NewSet();
   small.set().insert("a");
-  EXPECT_EQ(ObjectEncoding(small), "listpack");
+  EXPECT_EQ(ObjectEncoding(small), "hashtable");  // Redis 7.0: no listpack sets
   Value hash = Value::NewHash();
   hash.hash()["f"] = std::string(64, 'v');
   EXPECT_EQ(ObjectEncoding(hash), "listpack");
@@ -311,7 +311,7 @@ TEST_F(ServerFamilyTest, ObjectEncodingFollowsRedisThresholds) {
   EXPECT_EQ(ObjectEncoding(hash), "hashtable");
   Value list = Value::NewList();
   list.list().push_back("a");
-  EXPECT_EQ(ObjectEncoding(list), "listpack");
+  EXPECT_EQ(ObjectEncoding(list), "quicklist");  // Redis 7.0: every list
   for (int i = 0; i < 100; ++i) list.list().push_back(std::string(100, 'x'));
   EXPECT_EQ(ObjectEncoding(list), "quicklist");
   Value zset = Value::NewZSet();
@@ -322,6 +322,30 @@ TEST_F(ServerFamilyTest, ObjectEncodingFollowsRedisThresholds) {
   Value long_member = Value::NewZSet();
   long_member.zset().Add(std::string(65, 'm'), 1);
   EXPECT_EQ(ObjectEncoding(long_member), "skiplist");
+
+  EncodingLimits tight;
+  tight.set_max_intset_entries = 2;
+  tight.hash_max_listpack_entries = 0;
+  tight.zset_max_listpack_value = 1;
+  Value three = Value::NewSet();
+  for (const char* m : {"1", "2"}) three.set().insert(m);
+  EXPECT_EQ(ObjectEncoding(three, tight), "intset");
+  three.set().insert("3");
+  EXPECT_EQ(ObjectEncoding(three, tight), "hashtable");
+  EXPECT_EQ(ObjectEncoding(hash, tight), "hashtable");
+  EXPECT_EQ(ObjectEncoding(zset, tight), "skiplist");
+}
+
+TEST_F(ServerFamilyTest, ObjectEncodingFollowsConfig) {
+  Run({"sadd", "s", "1", "2", "3"});
+  EXPECT_EQ(Run({"object", "encoding", "s"}), Bulk("intset"));
+  EXPECT_EQ(Run({"config", "set", "set-max-intset-entries", "2"}), "+OK\r\n");
+  EXPECT_EQ(Run({"object", "encoding", "s"}), Bulk("hashtable"));
+  Run({"hset", "h", "f", "v"});
+  EXPECT_EQ(Run({"config", "set", "hash-max-ziplist-entries", "0"}), "+OK\r\n");
+  EXPECT_EQ(Run({"config", "get", "hash-max-listpack-entries"}),
+            "*2\r\n$25\r\nhash-max-listpack-entries\r\n$1\r\n0\r\n");
+  EXPECT_EQ(Run({"object", "encoding", "h"}), Bulk("hashtable"));
 }
 
 TEST_F(ServerFamilyTest, MemoryUsage) {

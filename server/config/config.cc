@@ -4,37 +4,56 @@
 #include <fstream>
 #include <sstream>
 
+#include <absl/container/flat_hash_set.h>
+
 #include "server/base/string_util.h"
+#include "server/config/config_normalizers.h"
 #include "server/db/glob.h"
 
 namespace kv {
 namespace {
 
-std::vector<std::string> SplitWords(const std::string& line) {
+constexpr std::string_view kPubSubLimitKey = "client-output-buffer-limit-pubsub";
+
+// Splits a config line as Redis's sdssplitargs does for the cases config files use: words
+// separated by blanks, "double" or 'single' quoted words (which may be empty: `notify-keyspace-events
+// ""`), and \n \t \" \\ escapes inside double quotes.
+std::vector<std::string> SplitWords(std::string_view line) {
   std::vector<std::string> words;
   std::string cur;
-  bool quoted = false;
+  bool in_word = false;
   char quote = 0;
-  for (char c : line) {
-    if (quoted) {
+  for (size_t i = 0; i < line.size(); ++i) {
+    char c = line[i];
+    if (quote != 0) {
       if (c == quote) {
-        quoted = false;
+        quote = 0;
+      } else if (quote == '"' && c == '\\' && i + 1 < line.size()) {
+        char e = line[++i];
+        cur.push_back(e == 'n' ? '\n' : e == 't' ? '\t' : e == 'r' ? '\r' : e);
       } else {
         cur.push_back(c);
       }
     } else if (c == '"' || c == '\'') {
-      quoted = true;
       quote = c;
+      in_word = true;
     } else if (std::isspace(static_cast<unsigned char>(c))) {
-      if (!cur.empty()) words.push_back(std::move(cur));
+      if (in_word) words.push_back(std::move(cur));
       cur.clear();
+      in_word = false;
     } else {
       cur.push_back(c);
+      in_word = true;
     }
   }
-  if (!cur.empty()) words.push_back(std::move(cur));
+  if (in_word) words.push_back(std::move(cur));
   return words;
 }
+
+// Keys that may appear on several lines of a config file, each line adding to the value (Redis's
+// MULTI_ARG configs): `save 900 1` then `save 300 10`. client-output-buffer-limit merges per class
+// by itself, so it needs no accumulation.
+bool AccumulatesAcrossLines(std::string_view name) { return name == "save"; }
 
 }  // namespace
 
@@ -65,6 +84,9 @@ std::optional<std::string> Config::Set(std::string_view name, std::string_view v
                                        bool at_runtime) {
   const ConfigKey* key = FindConfigKey(name);
   if (key == nullptr) return "Bad directive or wrong number of arguments";
+  if (at_runtime && key->protected_config && Get("enable-protected-configs") != "yes") {
+    return "can't set protected config";
+  }
   if (at_runtime && !key->mutable_at_runtime) return "can't set immutable config";
   std::string stored(value);
   switch (key->type) {
@@ -111,16 +133,34 @@ std::optional<std::string> Config::Set(std::string_view name, std::string_view v
       break;
     }
   }
-  if (key->name == "daemonize" && stored == "yes") return "daemonize is not supported";
+  if (key->normalize != nullptr) {
+    std::string normalized;
+    if (auto err = key->normalize(stored, Get(key->name), &normalized)) return err;
+    stored = std::move(normalized);
+  }
+  Store(key->name, stored);
+  // kvcache's pubsub output limit is the pubsub class's hard limit of Redis's key: keep the two
+  // in step whichever is set.
+  if (key->name == "client-output-buffer-limit") {
+    Store(kPubSubLimitKey, std::to_string(config::PubSubHardLimit(stored)));
+  } else if (key->name == kPubSubLimitKey) {
+    Store("client-output-buffer-limit",
+          config::WithPubSubHardLimit(Get("client-output-buffer-limit"), *ParseInt64(stored)));
+  }
+  return std::nullopt;
+}
+
+void Config::Store(std::string_view name, const std::string& value) {
   std::vector<std::function<void(const std::string&)>> observers;
   {
     std::lock_guard lock(mu_);
-    values_[std::string(key->name)] = stored;
-    if (auto it = observers_.find(key->name); it != observers_.end()) observers = it->second;
+    auto it = values_.find(name);
+    if (it == values_.end()) return;
+    it->second = value;
+    if (auto obs = observers_.find(name); obs != observers_.end()) observers = obs->second;
   }
-  RefreshCache(std::string(key->name), stored);
-  for (auto& fn : observers) fn(stored);
-  return std::nullopt;
+  RefreshCache(std::string(name), value);
+  for (auto& fn : observers) fn(value);
 }
 
 void Config::RefreshCache(const std::string& name, const std::string& value) {
@@ -136,6 +176,14 @@ void Config::RefreshCache(const std::string& name, const std::string& value) {
 std::optional<std::string> Config::LoadFile(const std::string& path) {
   std::ifstream in(path);
   if (!in) return "cannot open config file '" + path + "'";
+  std::stringstream text;
+  text << in.rdbuf();
+  return LoadText(text.str(), path);
+}
+
+std::optional<std::string> Config::LoadText(std::string_view text, const std::string& origin) {
+  absl::flat_hash_set<std::string> accumulated;  // multi-line keys seen in this text
+  std::istringstream in{std::string(text)};
   std::string line;
   for (int lineno = 1; std::getline(in, line); ++lineno) {
     auto words = SplitWords(line);
@@ -143,13 +191,17 @@ std::optional<std::string> Config::LoadFile(const std::string& path) {
     std::string name = ToLower(words[0]);
     std::string value;
     for (size_t i = 1; i < words.size(); ++i) value += (i > 1 ? " " : "") + words[i];
+    auto fail = [&](const std::string& err) {
+      return origin + ":" + std::to_string(lineno) + ": '" + line + "': " + err;
+    };
     if (words.size() < 2 && name != "save" && name != "requirepass") {
-      return path + ":" + std::to_string(lineno) + ": '" + line +
-             "': Bad directive or wrong number of arguments";
+      return fail("Bad directive or wrong number of arguments");
     }
-    if (auto err = Set(name, value)) {
-      return path + ":" + std::to_string(lineno) + ": '" + line + "': " + *err;
+    if (AccumulatesAcrossLines(name) && !accumulated.insert(name).second && !value.empty()) {
+      std::string previous = Get(name);
+      if (!previous.empty()) value = previous + " " + value;
     }
+    if (auto err = Set(name, value)) return fail(*err);
   }
   return std::nullopt;
 }
@@ -181,9 +233,12 @@ std::optional<std::string> Config::LoadFromArgs(int argc, const char* const* arg
 }
 
 std::string Config::Get(std::string_view name) const {
-  std::lock_guard lock(mu_);
-  auto it = values_.find(name);
-  return it == values_.end() ? std::string() : it->second;
+  {
+    std::lock_guard lock(mu_);
+    if (auto it = values_.find(name); it != values_.end()) return it->second;
+  }
+  const ConfigKey* key = FindConfigKey(name);  // an alias
+  return key == nullptr || key->name == name ? std::string() : Get(key->name);
 }
 
 int64_t Config::GetInt(std::string_view name) const {
@@ -199,14 +254,33 @@ std::vector<std::pair<std::string, std::string>> Config::Match(std::string_view 
   std::vector<std::pair<std::string, std::string>> out;
   std::lock_guard lock(mu_);
   for (const auto& key : ConfigTable()) {
-    // Redis's CONFIG GET matches case-insensitively with its own glob rules.
     // The cluster secret is never shown, not even to an admin: it authenticates nodes, not people.
     if (key.name == "cluster-secret") continue;
-    if (GlobMatch(pattern, key.name, /*nocase=*/true)) {
-      out.emplace_back(std::string(key.name), values_.at(std::string(key.name)));
+    // Redis's CONFIG GET matches case-insensitively with its own glob rules, and lists an alias
+    // as a key of its own.
+    for (std::string_view name : {key.name, key.alias}) {
+      if (!name.empty() && GlobMatch(pattern, name, /*nocase=*/true)) {
+        out.emplace_back(std::string(name), values_.at(std::string(key.name)));
+      }
     }
   }
   return out;
+}
+
+std::vector<std::string> BindAddresses(const Config& config) {
+  std::vector<std::string> out;
+  std::istringstream words(config.Get("bind"));
+  for (std::string addr; words >> addr;) {
+    if (addr[0] == '-') addr.erase(0, 1);
+    if (!addr.empty()) out.push_back(addr);
+  }
+  return out;
+}
+
+std::string PrimaryBindAddress(const Config& config) {
+  auto addresses = BindAddresses(config);
+  if (addresses.empty() || addresses[0] == "*") return "0.0.0.0";
+  return addresses[0];
 }
 
 void Config::OnChange(std::string_view name, std::function<void(const std::string&)> fn) {

@@ -19,6 +19,13 @@ namespace kv {
 
 enum class ConfigType { kString, kInt, kBool, kEnum, kMemory };
 
+// A key whose value has its own syntax (save, bind, client-output-buffer-limit...): checks `value`
+// and writes the canonical form CONFIG GET shows to `*out`. `current` is the stored value, for
+// keys where a CONFIG SET changes only part of it. Returns Redis's error text on bad input.
+using ConfigNormalizer = std::optional<std::string> (*)(std::string_view value,
+                                                        std::string_view current,
+                                                        std::string* out);
+
 struct ConfigKey {
   std::string_view name;
   ConfigType type;
@@ -29,10 +36,20 @@ struct ConfigKey {
   std::string_view enum_values = "";  // kEnum: space separated
   bool sensitive = false;             // never echoed in logs (passwords, tokens)
   std::string_view help = "";
+  std::string_view alias = "";           // Redis's other name (hash-max-ziplist-entries...)
+  ConfigNormalizer normalize = nullptr;  // after the type's own check; null: none
+  // Redis's PROTECTED_CONFIG (dir, dbfilename): CONFIG SET refuses it unless
+  // enable-protected-configs allows the client.
+  bool protected_config = false;
 };
 
+// kvcache's own keys (config_table.cc) followed by the Redis 7.0 keys it accepts
+// (config_redis_table.cc); a Redis key kvcache also defines appears once, as kvcache's.
 const std::vector<ConfigKey>& ConfigTable();
+// By name or alias, case-sensitive (callers lower-case first).
 const ConfigKey* FindConfigKey(std::string_view name);
+// The Redis 7.0 keys that are accepted and stored but change nothing in kvcache (README table).
+const std::vector<ConfigKey>& RedisCompatKeys();
 
 class Config {
  public:
@@ -42,6 +59,8 @@ class Config {
   // the bad key (and the file line), and nothing is applied.
   std::optional<std::string> LoadFromArgs(int argc, const char* const* argv);
   std::optional<std::string> LoadFile(const std::string& path);
+  // Parses config text (`key value` lines, Redis quoting), as LoadFile does for a file's content.
+  std::optional<std::string> LoadText(std::string_view text, const std::string& origin);
 
   // Validates and stores; the error text is what CONFIG SET replies after "ERR ".
   std::optional<std::string> Set(std::string_view name, std::string_view value,
@@ -66,6 +85,8 @@ class Config {
 
  private:
   void RefreshCache(const std::string& name, const std::string& value);
+  // Stores an already checked value under its canonical name and tells the observers.
+  void Store(std::string_view name, const std::string& value);
 
   mutable std::mutex mu_;
   std::string config_file_;  // set once at start-up, before any other thread runs
@@ -79,5 +100,11 @@ class Config {
 
 // Parses "512mb", "1gb", "100k", "1024" into bytes as Redis's memtoull does.
 std::optional<int64_t> ParseMemory(std::string_view s);
+
+// The addresses of `bind` ("127.0.0.1 -::1"): a leading '-' marks one whose failure is not fatal
+// and is stripped here; "*" means every IPv4 address.
+std::vector<std::string> BindAddresses(const Config& config);
+// The address kv-server listens on: the first of BindAddresses ("*" as 0.0.0.0).
+std::string PrimaryBindAddress(const Config& config);
 
 }  // namespace kv

@@ -1,11 +1,16 @@
 #include "server/config/config.h"
 
+#include "server/config/config_normalizers.h"
+
 namespace kv {
 
 // Redis's names wherever Redis has the setting, so operators' existing configs and scripts work.
-const std::vector<ConfigKey>& ConfigTable() {
+namespace {
+
+const std::vector<ConfigKey>& KvcacheKeys() {
   static const std::vector<ConfigKey> kTable = {
-      {"bind", ConfigType::kString, "127.0.0.1", false, 0, 0, "", false, "RESP listen address"},
+      {"bind", ConfigType::kString, "127.0.0.1", false, 0, 0, "", false,
+       "RESP listen addresses (kv-server listens on the first)", "", config::Bind},
       {"port", ConfigType::kInt, "6379", false, 0, 65535, "", false, "RESP port (0 = any free)"},
       {"databases", ConfigType::kInt, "16", false, 1, 1024, "", false, "logical databases"},
       {"requirepass", ConfigType::kString, "", true, 0, 0, "", true, "password for AUTH"},
@@ -20,9 +25,11 @@ const std::vector<ConfigKey>& ConfigTable() {
       {"loglevel", ConfigType::kEnum, "notice", true, 0, 0, "debug verbose notice warning", false,
        "log verbosity"},
       {"logfile", ConfigType::kString, "", false, 0, 0, "", false, "log file (empty: stderr)"},
-      {"hz", ConfigType::kInt, "10", true, 1, 500, "", false, "background task frequency"},
+      {"hz", ConfigType::kInt, "10", true, INT32_MIN, INT32_MAX, "", false,
+       "background task frequency (clamped to 1..500)", "", config::ClampHz},
       {"timeout", ConfigType::kInt, "0", true, 0, INT32_MAX, "", false, "idle client timeout (s)"},
-      {"dir", ConfigType::kString, ".", false, 0, 0, "", false, "working directory (AOF, node id)"},
+      {"dir", ConfigType::kString, ".", false, 0, 0, "", false, "working directory (AOF, node id)",
+       "", nullptr, /*protected_config=*/true},
       {"appendonly", ConfigType::kBool, "no", true, 0, 0, "", false, "enable the AOF"},
       {"appendfilename", ConfigType::kString, "appendonly.aof", false, 0, 0, "", false,
        "AOF base name"},
@@ -36,8 +43,14 @@ const std::vector<ConfigKey>& ConfigTable() {
        "growth that triggers a rewrite"},
       {"auto-aof-rewrite-min-size", ConfigType::kMemory, "67108864", true, 0, INT64_MAX, "", false,
        "smallest AOF that is rewritten automatically"},
-      {"save", ConfigType::kString, "", true, 0, 0, "", false, "accepted for compatibility; no RDB"},
-      {"daemonize", ConfigType::kBool, "no", false, 0, 0, "", false, "accepted; must be no"},
+      {"save", ConfigType::kString, "", true, 0, 0, "", false,
+       "accepted for compatibility; no RDB", "", config::Save},
+      {"daemonize", ConfigType::kBool, "no", false, 0, 0, "", false,
+       "fork into the background at start-up (writes pidfile)"},
+      {"pidfile", ConfigType::kString, "", false, 0, 0, "", false,
+       "file the process id is written to (daemonized: /var/run/redis.pid when empty)"},
+      {"enable-debug-command", ConfigType::kEnum, "no", false, 0, 0, "no yes local", false,
+       "allow DEBUG (local: from loopback clients only)"},
       {"maxmemory", ConfigType::kMemory, "0", true, 0, INT64_MAX, "", false,
        "memory limit in bytes (0 = none); over it writes evict or answer OOM"},
       {"maxmemory-policy", ConfigType::kEnum, "noeviction", true, 0, 0,
@@ -94,9 +107,24 @@ const std::vector<ConfigKey>& ConfigTable() {
   return kTable;
 }
 
+}  // namespace
+
+const std::vector<ConfigKey>& ConfigTable() {
+  static const std::vector<ConfigKey> kTable = [] {
+    std::vector<ConfigKey> table = KvcacheKeys();
+    for (const ConfigKey& key : RedisCompatKeys()) {
+      bool defined = false;
+      for (const ConfigKey& own : KvcacheKeys()) defined = defined || own.name == key.name;
+      if (!defined) table.push_back(key);
+    }
+    return table;
+  }();
+  return kTable;
+}
+
 const ConfigKey* FindConfigKey(std::string_view name) {
   for (const auto& k : ConfigTable()) {
-    if (k.name == name) return &k;
+    if (k.name == name || (!k.alias.empty() && k.alias == name)) return &k;
   }
   return nullptr;
 }
