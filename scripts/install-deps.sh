@@ -12,7 +12,8 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   redis-server redis-tools
   python3-pytest python3-redis python3-grpcio python3-yaml python3-prometheus-client
-  openssl strace
+  openssl strace libssl-dev
+  liblua5.1-0-dev lua-cjson-dev lua-bitop-dev
 )
 
 missing=()

@@ -17,6 +17,7 @@
 #include "admin/node_admin.h"
 #endif
 #include "server/base/clock.h"
+#include "server/base/daemon.h"
 #include "server/commands/blocking.h"
 #include "server/commands/command_registry.h"
 #include "server/commands/dispatcher.h"
@@ -69,6 +70,21 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "kv-server: bad configuration: %s\n", err->c_str());
     return 1;
   }
+  // As redis-server: fork before anything starts a thread; pidfile defaults to /var/run/redis.pid
+  // only when daemonized.
+  if (config.GetBool("daemonize")) {
+    if (auto err = kv::Daemonize()) {
+      std::fprintf(stderr, "kv-server: cannot daemonize: %s\n", err->c_str());
+      return 1;
+    }
+  }
+  std::optional<kv::PidFile> pidfile;
+  if (std::string path = config.Get("pidfile");
+      !path.empty() || config.GetBool("daemonize")) {
+    std::string error;
+    pidfile = kv::PidFile::Create(path.empty() ? "/var/run/redis.pid" : path, &error);
+    if (!pidfile) std::fprintf(stderr, "kv-server: %s\n", error.c_str());  // Redis only warns
+  }
   if (std::string logfile = config.Get("logfile"); !logfile.empty()) {
     spdlog::set_default_logger(spdlog::basic_logger_mt("kv", logfile));
   }
@@ -91,12 +107,14 @@ int main(int argc, char** argv) {
   kv::InstallPubSub(state);
   kv::InstallEviction(state);
   state.lazy_free = std::make_shared<kv::LazyFreer>(config);
+  kv::InstallScripting(state);
   kv::Dispatcher dispatcher(state);
   // Registers itself as state.aof and follows CONFIG SET appendonly/appendfsync.
   kv::Aof aof(dispatcher);
 
   kv::net::Server server(dispatcher, static_cast<size_t>(config.GetInt("io-threads")));
-  if (auto err = server.Listen(config.Get("bind"), static_cast<int>(config.GetInt("port")))) {
+  if (auto err = server.Listen(kv::PrimaryBindAddress(config),
+                               static_cast<int>(config.GetInt("port")))) {
     spdlog::critical("{}", *err);
     return 1;
   }

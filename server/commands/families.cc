@@ -23,6 +23,7 @@ void RegisterServerFamily(CommandRegistry& r);
 void RegisterMultiFamily(CommandRegistry& r);
 void RegisterPubSubFamily(CommandRegistry& r);
 void RegisterClusterFamily(CommandRegistry& r);
+void RegisterScriptFamily(CommandRegistry& r);
 
 // Explicit, in one place: no static initialisers decide what the table holds.
 void RegisterAllFamilies(CommandRegistry& r) {
@@ -47,6 +48,7 @@ void RegisterAllFamilies(CommandRegistry& r) {
   RegisterMultiFamily(r);
   RegisterPubSubFamily(r);
   RegisterClusterFamily(r);
+  RegisterScriptFamily(r);
 }
 
 }  // namespace kv

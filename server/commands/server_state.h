@@ -28,6 +28,7 @@ class LazyFreer;         // lazy_free.h
 class WatchRegistry;   // transactions.h
 class PubSubRegistry;  // pubsub.h
 class ClusterRouting;  // cluster_routing.h
+class ScriptEngine;    // server/scripting/script_engine.h
 
 struct ServerStats {
   std::atomic<uint64_t> connections_received{0};
@@ -37,6 +38,10 @@ struct ServerStats {
   std::atomic<uint64_t> net_output_bytes{0};
   std::atomic<uint64_t> protocol_errors{0};
 };
+
+// Creates the server's script engine (script_family.cc).
+struct ServerState;
+void InstallScripting(ServerState& server);
 
 struct ServerState {
   explicit ServerState(Config& cfg)
@@ -68,6 +73,8 @@ struct ServerState {
   std::shared_ptr<Evictor> evictor;
   // The background freer of UNLINK, FLUSHALL ASYNC & co; null in a bare ServerState (frees inline).
   std::shared_ptr<LazyFreer> lazy_free;
+  // Lua scripts (EVAL, SCRIPT); installed by InstallScripting().
+  std::shared_ptr<ScriptEngine> scripts;
   // Asks the process to shut down gracefully (SHUTDOWN, admin Shutdown, SIGTERM).
   std::function<void()> request_shutdown;
   int64_t start_time_ms = 0;

@@ -27,6 +27,7 @@ class CommandTest : public ::testing::Test {
     InstallBlocking(state_);
     InstallTransactions(state_);
     InstallPubSub(state_);
+    InstallScripting(state_);
   }
 
   // Runs one command as client `client_` and returns the reply bytes.
