@@ -61,7 +61,8 @@ void ConfigSet(CommandContext& ctx, ArgList args) {
       return ctx.rb.Error("ERR Unknown option or number of arguments for CONFIG SET - '" +
                           std::string(args[i]) + "'");
     }
-    std::string name(key->name);  // an alias and its key are one parameter
+    // Redis 7.0 treats a key and its alias as two parameters (the later one wins).
+    std::string name = ToLower(args[i]);
     for (const auto& [seen, unused] : changes) {
       if (seen == name) {
         return ctx.rb.Error("ERR CONFIG SET failed (possibly related to argument '" +

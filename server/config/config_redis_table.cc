@@ -105,6 +105,7 @@ const std::vector<ConfigKey>& RedisCompatKeys() {
       Int("active-defrag-threshold-lower", "10", 0, 1000),
       Int("active-defrag-threshold-upper", "100", 0, 1000),
       Bool("activedefrag", "no"),
+      Int("active-expire-effort", "1", 1, 10),
       Bool("activerehashing", "yes"),
       Bool("always-show-logo", "no", false),
       Bool("aof-disable-auto-gc", "no"),
