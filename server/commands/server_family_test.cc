@@ -186,9 +186,12 @@ TEST_F(ServerFamilyTest, ConfigGetSet) {
             Err("ERR CONFIG SET failed (possibly related to argument 'appendfsync') - argument(s) "
                 "must be one of the following: everysec, always, no"));
   // Atomic: the valid first pair is rolled back when the second fails.
-  EXPECT_EQ(Run({"config", "set", "maxclients", "77", "hz", "100000"}),
-            Err("ERR CONFIG SET failed (possibly related to argument 'hz') - argument must be "
-                "between 1 and 500 inclusive"));
+  EXPECT_EQ(Run({"config", "set", "maxclients", "77", "timeout", "-1"}),
+            Err("ERR CONFIG SET failed (possibly related to argument 'timeout') - argument must "
+                "be between 0 and 2147483647 inclusive"));
+  // hz is clamped to 1..500, as Redis does, rather than refused.
+  EXPECT_EQ(Run({"config", "set", "hz", "100000"}), kOk);
+  EXPECT_EQ(config_.GetInt("hz"), 500);
   EXPECT_EQ(config_.GetInt("maxclients"), 50);
   EXPECT_EQ(Run({"config", "set", "port", "1"}),
             Err("ERR CONFIG SET failed (possibly related to argument 'port') - can't set "
@@ -376,6 +379,9 @@ TEST_F(ServerFamilyTest, MiscServerCommands) {
   EXPECT_EQ(Run({"wait", "0", "0"}), Int(0));
   EXPECT_EQ(Run({"wait", "x", "0"}), Err(resp::kNotIntegerErr));
   EXPECT_EQ(Run({"wait", "0", "-1"}), Err("ERR timeout is negative"));
+  // enable-debug-command no (the default) refuses DEBUG, as Redis 7.
+  EXPECT_THAT(Run({"debug", "sleep", "0"}), StartsWith("-ERR DEBUG command not allowed."));
+  ASSERT_FALSE(config_.Set("enable-debug-command", "yes"));
   EXPECT_EQ(Run({"debug", "sleep", "0"}), kOk);
   EXPECT_EQ(Run({"debug", "foo"}), Err("ERR unknown subcommand 'foo'. Try DEBUG HELP."));
 }
