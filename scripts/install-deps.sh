@@ -14,7 +14,10 @@ packages=(
   python3-pytest python3-redis python3-grpcio python3-yaml python3-prometheus-client
   openssl strace libssl-dev
   liblua5.1-0-dev lua-cjson-dev lua-bitop-dev
+  nodejs
 )
+# npm: Debian packages it apart from nodejs; NodeSource's nodejs (this machine's) ships it inside.
+command -v npm >/dev/null 2>&1 || packages+=(npm)
 
 missing=()
 for pkg in "${packages[@]}"; do

@@ -1,22 +1,20 @@
 """Issue #16: ioredis's defineCommand (EVALSHA with EVAL fallback, also pipelined) against
 kv-server and redis-server. ioredis comes from npm into <build>/node (scripts/fetch-node-clients.sh,
-run by `make test`); without it or without node the test skips and says so."""
+run by `make test`); without it or without node the test fails and says what to run."""
 
 import json
 import pathlib
 import shutil
 import subprocess
 
-import pytest
-
-from conftest import kv_server_path
+from harness import kv_server_path, missing
 
 SCRIPT = pathlib.Path(__file__).resolve().parent / "node" / "define_command.js"
 
 
-def node_modules(config):
-    kv = kv_server_path(config)
-    candidates = [kv.resolve().parents[1] / "node"] if kv else []
+def node_modules():
+    kv = pathlib.Path(kv_server_path())
+    candidates = [kv.resolve().parents[1] / "node"]
     candidates.append(pathlib.Path(__file__).resolve().parents[2] / "build" / "node")
     for prefix in candidates:
         if (prefix / "node_modules" / "ioredis").is_dir():
@@ -24,12 +22,12 @@ def node_modules(config):
     return None
 
 
-def test_define_command(request, server):
+def test_define_command(server):
     if shutil.which("node") is None:
-        pytest.skip("node is not installed")
-    modules = node_modules(request.config)
+        missing("node", "apt-get install nodejs npm (scripts/install-deps.sh)")
+    modules = node_modules()
     if modules is None:
-        pytest.skip("ioredis is not installed (scripts/fetch-node-clients.sh BUILD_DIR)")
+        missing("ioredis", "scripts/fetch-node-clients.sh BUILD_DIR (run by make test)")
     out = subprocess.run(["node", str(SCRIPT), str(server.port)], capture_output=True,
                          timeout=60, env={"NODE_PATH": str(modules), "PATH": "/usr/bin:/bin"})
     assert out.returncode == 0, out.stderr.decode()

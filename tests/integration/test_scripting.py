@@ -9,34 +9,9 @@ import threading
 import pytest
 import redis
 
-from aof_server import KvNode, kv_server_binary
 
-pytestmark = pytest.mark.skipif(not os.path.exists(kv_server_binary()),
-                                reason="kv-server not built")
-
-
-@pytest.fixture
-def node_factory(request):
-    nodes = []
-    try:
-        binary = request.config.getoption("--kv-server")
-    except ValueError:
-        binary = None
-    if binary == "none":
-        pytest.skip("no kv-server binary in this run")
-
-    def make(*args):
-        n = KvNode(binary=binary, args=list(args))
-        nodes.append(n)
-        return n
-
-    yield make
-    for n in nodes:
-        n.cleanup()
-
-
-def test_redis_py_lock(node_factory):
-    c = node_factory().start().client()
+def test_redis_py_lock(nodes):
+    c = nodes.one().client()
     lock = c.lock("resource", timeout=10, blocking_timeout=0)
     assert lock.acquire()
     other = c.lock("resource", timeout=10, blocking_timeout=0)
@@ -53,8 +28,8 @@ def test_redis_py_lock(node_factory):
     assert c.get("resource") == b"someone else"
 
 
-def test_register_script_falls_back_to_eval_after_flush(node_factory):
-    c = node_factory().start().client()
+def test_register_script_falls_back_to_eval_after_flush(nodes):
+    c = nodes.one().client()
     incr_by = c.register_script("return redis.call('incrby', KEYS[1], ARGV[1])")
     assert incr_by(keys=["n"], args=[5]) == 5
     c.script_flush()
@@ -62,8 +37,8 @@ def test_register_script_falls_back_to_eval_after_flush(node_factory):
     assert c.script_exists(incr_by.sha) == [True]
 
 
-def test_scripts_are_atomic_against_other_clients(node_factory):
-    node = node_factory("--io-threads", "2").start()
+def test_scripts_are_atomic_against_other_clients(nodes):
+    node = nodes.one(io_threads=2)
     # Read-modify-write in Lua: without atomicity concurrent scripts would lose updates.
     script = "local v = tonumber(redis.call('get', KEYS[1]) or '0'); " \
              "redis.call('set', KEYS[1], v + 1); return v + 1"
@@ -95,8 +70,8 @@ def aof_text(node):
     return out
 
 
-def test_aof_logs_script_effects_not_the_script(node_factory):
-    node = node_factory("--appendonly", "yes", "--appendfsync", "always").start()
+def test_aof_logs_script_effects_not_the_script(nodes):
+    node = nodes.one(appendonly="yes", appendfsync="always")
     c = node.client()
     # A script whose result depends on when it runs: replaying it would not give the same data.
     c.eval("redis.call('set', KEYS[1], ARGV[1]); redis.call('rpush', KEYS[2], 'a', 'b'); "
