@@ -31,7 +31,8 @@ void ConfigGet(CommandContext& ctx, ArgList args) {
     if (pattern.find_first_of("[*?") == std::string_view::npos) {
       // An exact name is echoed as the client spelled it, as Redis 7.0 does ("MAXCLIENTS").
       std::string name = ToLower(pattern);
-      if (FindConfigKey(name) != nullptr && seen.insert(name).second) {
+      const ConfigKey* key = FindConfigKey(name);
+      if (key != nullptr && !HiddenFromConfigGet(key->name) && seen.insert(name).second) {
         found.emplace_back(std::string(pattern), ctx.server.config.Get(name));
       }
       continue;

@@ -254,8 +254,7 @@ std::vector<std::pair<std::string, std::string>> Config::Match(std::string_view 
   std::vector<std::pair<std::string, std::string>> out;
   std::lock_guard lock(mu_);
   for (const auto& key : ConfigTable()) {
-    // The cluster secret is never shown, not even to an admin: it authenticates nodes, not people.
-    if (key.name == "cluster-secret") continue;
+    if (HiddenFromConfigGet(key.name)) continue;
     // Redis's CONFIG GET matches case-insensitively with its own glob rules, and lists an alias
     // as a key of its own.
     for (std::string_view name : {key.name, key.alias}) {

@@ -48,6 +48,10 @@ struct ConfigKey {
 const std::vector<ConfigKey>& ConfigTable();
 // By name or alias, case-sensitive (callers lower-case first).
 const ConfigKey* FindConfigKey(std::string_view name);
+
+// Keys CONFIG GET never shows, by pattern or by exact name: the cluster secret authenticates
+// nodes, not people.
+inline bool HiddenFromConfigGet(std::string_view name) { return name == "cluster-secret"; }
 // The Redis 7.0 keys that are accepted and stored but change nothing in kvcache (README table).
 const std::vector<ConfigKey>& RedisCompatKeys();
 

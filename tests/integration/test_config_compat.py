@@ -13,10 +13,14 @@ import time
 import pytest
 
 import resp
-from conftest import HOST, free_port, kv_argv
+from harness import HOST, free_port, kv_server_path
 
 DEBIAN_CONF = pathlib.Path("/etc/redis/redis.conf")
 DEADLINE_S = 10.0
+
+
+def kv_argv(_config):
+    return [kv_server_path()]
 
 
 def wait_for(predicate, what):
@@ -165,3 +169,34 @@ def test_bad_config_file_line_stops_startup(request, workdir, line, message):
     assert out.returncode != 0
     err = out.stderr.decode()
     assert f"bad.conf:2: '{line}'" in err and message in err, err
+
+
+def test_kvcache_cluster_keys_and_hidden_secret(nodes):
+    """kvcache's own cluster-* keys shadow Redis's of the same name (one row each); Redis's other
+    cluster-* keys are accepted without effect; cluster-secret is never listed."""
+    node = nodes.one(cluster_secret="s3cret-value")
+    with node.raw() as c:
+        pairs = c.cmd("CONFIG", "GET", "cluster-*")
+        got = dict(zip(pairs[::2], pairs[1::2]))
+        assert len(got) * 2 == len(pairs), "no key is listed twice"
+        assert got[b"cluster-node-timeout"] == b"1000"  # kvcache's default, not Redis's 15000
+        for key in (b"cluster-enabled", b"cluster-join", b"cluster-vnodes",
+                    b"cluster-announce-ip", b"cluster-announce-port",
+                    b"cluster-announce-admin-port", b"cluster-port", b"cluster-config-file",
+                    b"cluster-require-full-coverage", b"cluster-slave-validity-factor"):
+            assert key in got, key
+        assert b"cluster-secret" not in got
+        everything = c.cmd("CONFIG", "GET", "*")
+        names = everything[::2]
+        assert b"cluster-secret" not in names
+        assert len(names) == len(set(names)), "CONFIG GET * lists every key once"
+        assert b"s3cret-value" not in everything
+        assert c.cmd("CONFIG", "GET", "cluster-secret") == []
+        assert c.cmd("CONFIG", "GET", "CLUSTER-SECRET", "cluster-se*") == []
+        # maxmemory-policy: Redis's policies and kvcache's allkeys-tinylfu.
+        err = c.cmd("CONFIG", "SET", "maxmemory-policy", "lru")
+        assert err == resp.Error(
+            b"ERR CONFIG SET failed (possibly related to argument 'maxmemory-policy') - "
+            b"argument(s) must be one of the following: volatile-lru, volatile-lfu, "
+            b"volatile-random, volatile-ttl, allkeys-lru, allkeys-lfu, allkeys-random, "
+            b"noeviction, allkeys-tinylfu"), err
