@@ -50,11 +50,12 @@ def transcript(node, steps):
 NOAUTH = b"-NOAUTH Authentication required.\r\n"
 # Known differences of kv-server, where it refuses with NOAUTH and Redis first says something else:
 # an unknown subcommand of a container (kv-server dispatches subcommands inside the handler, after
-# the authentication), DEBUG's enable-debug-command protection (not implemented), and a refused
-# EXEC outside MULTI (Redis answers EXECABORT even without a transaction). kv-server must still
-# refuse them; a fix shows as a failure here, so the list cannot go stale.
+# the authentication; SCRIPT too), DEBUG's enable-debug-command protection (also checked after the
+# authentication), and a refused EXEC outside MULTI (Redis answers EXECABORT even without a
+# transaction). kv-server must still refuse them; a fix shows as a failure here, so the list
+# cannot go stale.
 KNOWN_NOAUTH_FIRST = {("a", c, "k") for c in ("client", "cluster", "config", "memory", "object", "pubsub",
-                                              "debug")} | {("a", "exec")}
+                                              "script", "debug")} | {("a", "exec")}
 
 
 def assert_same(reference, candidate, steps, known=frozenset()):
