@@ -9,7 +9,8 @@
 # set,get,incr,mset; types runs lpush,lpop,sadd,hset,zadd,lrange_100 and ZRANGE 0 99 WITHSCORES of
 # a 1000-member sorted set seeded first; all runs both. --quick uses -n 100000. --repeat N runs every measurement N times (alternating servers) and keeps
 # the best rps of each, which tames the noise of a shared machine. KV_SERVER=redis-server compares
-# Redis with itself (checks the script).
+# Redis with itself (checks the script). BASELINE_SERVER=path/to/kv-server puts another binary in
+# redis-server's place (the table then says "base"): before/after a change, in the same run.
 # Raw CSVs are kept in BUILD_DIR/bench-results/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,7 +26,7 @@ while (($#)); do
     --requests) requests=$2; shift ;;  # the smoke test in make test runs a tiny -n
     --repeat) repeat=$2; shift ;;
     --suite) suite=$2; shift ;;
-    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
     *) build_dir=$1 ;;
   esac
   shift
@@ -40,14 +41,17 @@ done
 kv_bin=$(resolve_kv_server "$build_dir")
 trap stop_all_servers EXIT
 
-start_server redis "$(command -v redis-server)" || exit 1
+base_label=redis
+base_bin=$(command -v redis-server)
+if [[ -n "${BASELINE_SERVER:-}" ]]; then base_label=base; base_bin=$BASELINE_SERVER; fi
+start_server redis "$base_bin" || exit 1
 redis_port=$STARTED_PORT
 start_server kv "$kv_bin" || exit 1
 kv_port=$STARTED_PORT
 
 out_dir="$build_dir/bench-results/$(date -u +%Y%m%dT%H%M%SZ)"
 mkdir -p "$out_dir"
-echo "bench: redis-server on :$redis_port, $kv_bin on :$kv_port, -n $requests, results in $out_dir" >&2
+echo "bench: $base_bin on :$redis_port, $kv_bin on :$kv_port, -n $requests, results in $out_dir" >&2
 
 case "$suite" in
   strings) tests=set,get,incr,mset; zrange=0 ;;
@@ -81,9 +85,10 @@ for run in $(seq 1 "$repeat"); do
 done
 
 # CSV columns of redis-benchmark 7: test,rps,avg,min,p50,p95,p99,max (latencies in ms).
-/usr/bin/python3 - "$out_dir" <<'PY'
+/usr/bin/python3 - "$out_dir" "$base_label" <<'PY'
 import csv, pathlib, sys
 out = pathlib.Path(sys.argv[1])
+base = sys.argv[2]
 def load(prefix):
     """Best run (highest rps) of each test over the repeated runs."""
     best = {}
@@ -93,7 +98,8 @@ def load(prefix):
                 if row["test"] not in best or float(row["rps"]) > float(best[row["test"]]["rps"]):
                     best[row["test"]] = row
     return best
-header = ("test", "P", "redis rps", "kv rps", "kv/redis", "redis p50", "redis p99", "kv p50", "kv p99")
+header = ("test", "P", f"{base} rps", "kv rps", f"kv/{base}", f"{base} p50", f"{base} p99", "kv p50",
+          "kv p99")
 rows = []
 for p in (1, 16):
     r, k = load(f"redis-P{p}"), load(f"kv-P{p}")

@@ -7,7 +7,6 @@
 
 #include <cerrno>
 #include <cstring>
-#include <mutex>
 
 #include "server/base/clock.h"
 #include "server/resp/parser.h"
@@ -17,28 +16,6 @@ namespace {
 
 constexpr size_t kReadChunk = 8 * 1024 * 1024;
 constexpr int64_t kProgressEveryUs = 1'000'000;
-
-// Runs one replayed command with its shard locks held, as Dispatcher::Execute would, but without
-// the LOADING and auth checks that keep ordinary clients out while we load.
-void ReplayOne(Dispatcher& dispatcher, const CommandSpec& spec, ClientState& client,
-               const resp::ArgVec& args, resp::ReplyBuilder& rb) {
-  Keyspace& ks = dispatcher.server().keyspace;
-  ShardLocks locks;
-  if (spec.is(kAllShards)) {
-    locks = ShardLocks::All(ks);
-  } else {
-    KeyIndexVec key_pos;
-    spec.KeyIndices(args, &key_pos);
-    if (!key_pos.empty()) {
-      std::vector<size_t> ids;
-      for (size_t pos : key_pos) {
-        if (pos < args.size()) ids.push_back(ks.ShardIndex(args[pos]));
-      }
-      locks = ShardLocks(ks, std::move(ids));
-    }
-  }
-  dispatcher.ExecuteLocked(spec, client, args, rb);
-}
 
 }  // namespace
 
@@ -142,7 +119,7 @@ std::optional<std::string> LoadAofFile(Dispatcher& dispatcher, ClientState& clie
       break;
     }
     reply.clear();
-    ReplayOne(dispatcher, *spec, client, args, rb);
+    dispatcher.ExecuteReplayed(*spec, client, args, rb);
     ++progress->commands;
     if (progress->loaded_bytes != nullptr) {
       progress->loaded_bytes->store(progress->done_bytes + buf_offset + static_cast<int64_t>(start),

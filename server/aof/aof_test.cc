@@ -15,6 +15,7 @@
 #include "server/aof/aof_format.h"
 #include "server/base/file_util.h"
 #include "server/commands/command_registry.h"
+#include "server/db/keyspace_test_util.h"
 
 namespace kv {
 namespace {
@@ -95,6 +96,28 @@ TEST_F(AofTest, WritesSurviveRestartWithSelect) {
   EXPECT_EQ(n.Run({"SELECT", "3"}), "+OK\r\n");
   EXPECT_EQ(n.Run({"GET", "b"}), "$1\r\nx\r\n");
   EXPECT_EQ(n.Run({"GET", "gone"}), "$-1\r\n");
+}
+
+// Keys loaded from the AOF (and the rewrite's base file) are counted per slot like any others.
+TEST_F(AofTest, LoadKeepsSlotCountsExact) {
+  {
+    Node n(dir_.string());
+    ASSERT_FALSE(n.Start());
+    for (int i = 0; i < 200; ++i) n.Run({"SET", "{t}" + std::to_string(i), "v"});
+    n.Run({"RPUSH", "list", "a"});
+    n.Run({"LPOP", "list"});
+    n.Run({"SELECT", "2"});
+    n.Run({"SADD", "{t}set", "m"});
+    ASSERT_FALSE(n.aof().StartRewrite(AofControl::RewriteTrigger::kAdmin));
+    EXPECT_TRUE(n.aof().WaitForRewrite());
+    n.Run({"DEL", "{t}0"});
+    n.aof().Shutdown();
+  }
+  Node n(dir_.string());
+  ASSERT_FALSE(n.Start());
+  EXPECT_EQ(test::SlotCountMismatch(n.state().keyspace), "");
+  EXPECT_EQ(n.state().keyspace.CountKeysInSlot(KeySlot("t")), 200u);  // 199 in db 0, 1 in db 2
+  EXPECT_EQ(n.state().keyspace.CountKeysInSlot(KeySlot("list")), 0u);
 }
 
 // appendfsync always: an fsync waits for as many held replies as the previous one released

@@ -1,17 +1,14 @@
 #include "server/commands/cluster_routing.h"
 
-#include "server/base/key_slot.h"
 #include "server/resp/errors.h"
 
 namespace kv {
 
-std::optional<std::string> ClusterRedirect(const cluster::RoutingTable* table, ArgList args,
-                                           const KeyIndexVec& key_pos) {
-  if (key_pos.empty()) return std::nullopt;
-  const uint16_t slot = KeySlot(args[key_pos[0]]);
-  for (size_t i = 1; i < key_pos.size(); ++i) {
-    if (KeySlot(args[key_pos[i]]) != slot) return std::string(resp::kCrossSlotErr);
-  }
+std::optional<std::string> ClusterRedirect(const cluster::RoutingTable* table,
+                                           const CommandKeys& keys) {
+  if (keys.empty()) return std::nullopt;
+  if (!keys.SameSlot()) return std::string(resp::kCrossSlotErr);
+  const uint16_t slot = keys[0].slot;
   if (table == nullptr || !table->serving()) return std::string(resp::kClusterDownErr);
   const int16_t owner = table->OwnerIndex(slot);
   if (owner == table->self) return std::nullopt;

@@ -10,7 +10,7 @@
 #include <string>
 
 #include "server/cluster/routing_table.h"
-#include "server/commands/command.h"
+#include "server/commands/command_keys.h"
 
 namespace kv {
 
@@ -24,11 +24,11 @@ class ClusterRouting {
   std::atomic<cluster::RoutingPtr> table_;
 };
 
-// The error reply (without the leading '-') for a command with keys at `key_pos` that this node
-// must not run: CROSSSLOT when the keys span slots, CLUSTERDOWN when the node is not synced or the
+// The error reply (without the leading '-') for a command with `keys` (at least one) that this
+// node must not run: CROSSSLOT when the keys span slots, CLUSTERDOWN when the node is not synced or the
 // slot's owner is down or missing, MOVED <slot> <host>:<port> when another member owns it. nullopt
 // when the command runs here.
-std::optional<std::string> ClusterRedirect(const cluster::RoutingTable* table, ArgList args,
-                                           const KeyIndexVec& key_pos);
+std::optional<std::string> ClusterRedirect(const cluster::RoutingTable* table,
+                                           const CommandKeys& keys);
 
 }  // namespace kv

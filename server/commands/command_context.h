@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "server/commands/client_state.h"
+#include "server/commands/command_keys.h"
 #include "server/commands/server_state.h"
 #include "server/resp/reply_builder.h"
 
@@ -28,13 +29,17 @@ struct CommandContext {
   int64_t now_ms;  // one clock reading per command, as Redis's mstime() cache
   // The dispatcher running this command; EXEC runs its queue through it. Set by the dispatcher.
   Dispatcher* dispatcher = nullptr;
+  // The command's keys and their slots, found once by the dispatcher (which set this pointer and
+  // holds the locks they need). Null only for a context built outside the dispatcher.
+  const CommandKeys* keys = nullptr;
 
   // The table for `key` in the client's current database. The dispatcher already holds the
   // shard lock of every key the command table names for this command.
   DbTable& Db(std::string_view key) { return DbAt(key, client.db); }
   DbTable& DbAt(std::string_view key, int db) {
     Keyspace& ks = server.keyspace;
-    return ks.shard(ks.ShardIndex(key)).dbs[static_cast<size_t>(db)];
+    const uint16_t slot = keys != nullptr ? keys->SlotOf(key) : KeySlot(key);
+    return ks.shard(ks.ShardOfSlot(slot)).dbs[static_cast<size_t>(db)];
   }
 
   // Handlers call this once per modification; a write command with dirty == 0 is not logged.

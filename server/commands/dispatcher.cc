@@ -1,11 +1,12 @@
 #include "server/commands/dispatcher.h"
 
 #include <algorithm>
-#include <mutex>
+#include <optional>
 
 #include "server/base/clock.h"
 #include "server/base/string_util.h"
 #include "server/commands/cluster_routing.h"
+#include "server/commands/command_keys.h"
 #include "server/commands/evictor.h"
 #include "server/commands/transactions.h"
 #include "server/resp/errors.h"
@@ -97,15 +98,14 @@ void Dispatcher::Execute(ClientState& client, ArgList args, resp::ReplyBuilder& 
       if (auto err = log->WriteError()) return reject(*err);
     }
   }
+  // The command's keys and slots, found once: routing, locking, the handler's table lookups, the
+  // AOF rewrite's capture and the key observers all read them.
+  const CommandKeys keys(*spec, args);
   // Cluster mode: a keyed command runs only on the owner of its slot (MOVED, CROSSSLOT,
   // CLUSTERDOWN otherwise). Inside MULTI the refusal dooms the transaction, as in Redis Cluster.
-  if (server_.cluster && !client.no_route && !spec->is(kAllShards)) {
-    KeyIndexVec keys;
-    spec->KeyIndices(args, &keys);
-    if (!keys.empty()) {
-      cluster::RoutingPtr table = server_.cluster->table();
-      if (auto redirect = ClusterRedirect(table.get(), args, keys)) return reject(*redirect);
-    }
+  if (server_.cluster && !client.no_route && !spec->is(kAllShards) && !keys.empty()) {
+    cluster::RoutingPtr table = server_.cluster->table();
+    if (auto redirect = ClusterRedirect(table.get(), keys)) return reject(*redirect);
   }
   // Inside MULTI everything but the transaction-control commands waits for EXEC. No locks are
   // taken: EXEC takes them all.
@@ -117,35 +117,18 @@ void Dispatcher::Execute(ClientState& client, ArgList args, resp::ReplyBuilder& 
 
   client.last_command.store(spec->name.data(), std::memory_order_relaxed);
 
-  // Lock the shards of the command's keys: none, one (the common case, no allocation), or several
-  // in ascending order.
-  Keyspace& ks = server_.keyspace;
-  KeyIndexVec key_pos;
-  spec->KeyIndices(args, &key_pos);
-  std::unique_lock<std::mutex> single;
-  ShardLocks multi;
-  if (spec->is(kAllShards)) {
-    multi = ShardLocks::All(ks);
-  } else if (key_pos.size() == 1) {
-    single = std::unique_lock(ks.shard(ks.ShardIndex(args[key_pos[0]])).mu);
-  } else if (!key_pos.empty()) {
-    std::vector<size_t> ids;
-    ids.reserve(key_pos.size());
-    for (size_t pos : key_pos) ids.push_back(ks.ShardIndex(args[pos]));
-    multi = ShardLocks(ks, std::move(ids));
+  {
+    ShardLocks locks = LockShards(server_.keyspace, keys);
+    CommandContext ctx(server_, client, rb, now_ms);
+    ctx.dispatcher = this;
+    ctx.keys = &keys;
+    Run(*spec, ctx, args);
   }
-
-  CommandContext ctx(server_, client, rb, now_ms);
-  ctx.dispatcher = this;
-  Run(*spec, ctx, args);
-
-  if (single.owns_lock()) single.unlock();
-  multi = ShardLocks();
   for (KeyObserver* obs : server_.key_observers) obs->AfterCommand();
 }
 
 void Dispatcher::ExecuteLocked(const CommandSpec& spec, ClientState& client, ArgList args,
-                               resp::ReplyBuilder& rb) {
+                               resp::ReplyBuilder& rb, const CommandKeys* keys) {
   if (!spec.ArityOk(args.size())) {
     server_.commands.StatsOf(spec).rejected_calls.fetch_add(1, std::memory_order_relaxed);
     rb.Error(resp::WrongNumArgsError(spec.name));
@@ -153,22 +136,30 @@ void Dispatcher::ExecuteLocked(const CommandSpec& spec, ClientState& client, Arg
   }
   const int64_t now_ms = UnixMillis();
   server_.keyspace.access().Tick(now_ms);
+  std::optional<CommandKeys> own_keys;
+  if (keys == nullptr) keys = &own_keys.emplace(spec, args);
   CommandContext ctx(server_, client, rb, now_ms);
   ctx.dispatcher = this;
+  ctx.keys = keys;
   Run(spec, ctx, args);
 }
 
-void Dispatcher::CaptureBeforeWrite(const CommandSpec& spec, ArgList args) {
+void Dispatcher::ExecuteReplayed(const CommandSpec& spec, ClientState& client, ArgList args,
+                                 resp::ReplyBuilder& rb) {
+  const CommandKeys keys(spec, args);
+  ShardLocks locks = LockShards(server_.keyspace, keys);
+  ExecuteLocked(spec, client, args, rb, &keys);
+}
+
+void Dispatcher::CaptureBeforeWrite(const CommandKeys& keys) {
   WriteLog* log = server_.write_log.load(std::memory_order_acquire);
   if (log == nullptr || !log->capturing()) return;
   Keyspace& ks = server_.keyspace;
-  if (spec.is(kAllShards)) {
+  if (keys.all_shards()) {
     for (size_t i = 0; i < ks.num_shards(); ++i) log->BeforeWriteLocked(i);
     return;
   }
-  KeyIndexVec key_pos;
-  spec.KeyIndices(args, &key_pos);
-  for (size_t pos : key_pos) log->BeforeWriteLocked(ks.ShardIndex(args[pos]));
+  for (const CommandKey& k : keys.keys()) log->BeforeWriteLocked(ks.ShardOfSlot(k.slot));
 }
 
 void Dispatcher::Run(const CommandSpec& spec, CommandContext& ctx, ArgList args) {
@@ -177,7 +168,7 @@ void Dispatcher::Run(const CommandSpec& spec, CommandContext& ctx, ArgList args)
   const size_t reply_start = out.size();
   const int64_t start_us = MonotonicMicros();
 
-  if (spec.is(kWrite)) CaptureBeforeWrite(spec, args);
+  if (spec.is(kWrite)) CaptureBeforeWrite(*ctx.keys);
   spec.handler(ctx, args);
 
   if (spec.is(kWrite) && ctx.dirty > 0) {
@@ -197,10 +188,8 @@ void Dispatcher::Run(const CommandSpec& spec, CommandContext& ctx, ArgList args)
       }
     }
     if (!server_.key_observers.empty()) {
-      KeyIndexVec key_pos;
-      spec.KeyIndices(args, &key_pos);
       for (KeyObserver* obs : server_.key_observers) {
-        for (size_t pos : key_pos) obs->OnKeyModified(ctx.client.db, args[pos]);
+        for (const CommandKey& k : ctx.keys->keys()) obs->OnKeyModified(ctx.client.db, k.name);
         for (const auto& [db, key] : ctx.other_db_keys) obs->OnKeyModified(db, key);
       }
     }

@@ -146,8 +146,7 @@ void MemoryUsage(CommandContext& ctx, ArgList args) {
   }
   Entry* e = LookupArgKey(ctx, args);
   if (e == nullptr) return ctx.rb.NullBulk();
-  size_t bytes = sizeof(EntryPtr) + e->BlockSize() + e->value.MemoryUsage();
-  ctx.rb.Integer(static_cast<int64_t>(bytes));
+  ctx.rb.Integer(static_cast<int64_t>(e->MemoryUsage()));
 }
 
 void MemoryStats(CommandContext& ctx, ArgList) {

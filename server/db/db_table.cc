@@ -25,6 +25,7 @@ std::pair<Entry*, bool> DbTable::FindOrInsert(std::string_view key, int64_t now_
   if (Entry* e = Find(key, now_ms)) return {e, false};
   auto [it, inserted] = map_.insert(Entry::Make(key));
   if (access_ != nullptr) (*it)->access = access_->NewStamp();
+  if (inserted) Counted(it->get());
   return {it->get(), inserted};
 }
 
@@ -38,6 +39,7 @@ Entry* DbTable::Upsert(std::string_view key, Value value) {
   Entry* e = it->get();
   if (inserted) {
     if (access_ != nullptr) e->access = access_->NewStamp();
+    Counted(e);
   } else {
     // Replacing a value is an access to the key (Redis's lookupKeyWrite before dbOverwrite).
     if (sketch_) CountInSketch(key);
@@ -73,6 +75,7 @@ DbTable::Contents DbTable::TakeAll() {
 void DbTable::EraseAt(Map::iterator it) {
   const Entry* e = it->get();
   if (e->expire_at_ms != 0) expires_.erase({e->expire_at_ms, e});
+  if (slot_keys_ != nullptr) slot_keys_->Sub(e->slot());
   map_.erase(it);
 }
 
@@ -154,6 +157,9 @@ uint64_t DbTable::NextRandom() {
 }
 
 void DbTable::Clear() {
+  if (slot_keys_ != nullptr) {
+    for (const EntryPtr& e : map_) slot_keys_->Sub(e->slot());
+  }
   // Swapping with fresh containers returns the memory; clear() would keep the capacity.
   decltype(expires_)().swap(expires_);
   Map().swap(map_);

@@ -1,7 +1,9 @@
 #pragma once
 
 // One logical database's slice of one shard: the key → entry table and its deadline index.
-// Not thread-safe: the owning shard's mutex guards it.
+// Not thread-safe: the owning shard's mutex guards it. Every entry added or removed, whichever way
+// (insert, DEL, lazy or active expiry, Clear), goes through this class, which keeps the keyspace's
+// per-slot key counts exact.
 
 #include <absl/container/btree_set.h>
 #include <absl/container/flat_hash_set.h>
@@ -16,6 +18,7 @@
 #include "server/db/access.h"
 #include "server/db/entry.h"
 #include "server/db/freq_sketch.h"
+#include "server/db/slot_key_counts.h"
 
 namespace kv {
 
@@ -24,6 +27,9 @@ class DbTable {
   // Entries are found by key (EntryKeyHash/EntryKeyEq); a slot is one pointer, so the table costs
   // about 9 bytes per slot and everything else is in the entry's own block.
   using Map = absl::flat_hash_set<EntryPtr, EntryKeyHash, EntryKeyEq>;
+
+  // `slot_keys` (the keyspace's, or null for a table on its own) counts this table's keys too.
+  explicit DbTable(SlotKeyCounts* slot_keys = nullptr) : slot_keys_(slot_keys) {}
 
   // A live entry, or nullptr. A key whose deadline has passed is deleted here (lazy expiry), so
   // callers never see an expired key. An Entry* stays valid until its key is deleted. Counts as an
@@ -67,8 +73,8 @@ class DbTable {
   size_t size() const { return map_.size(); }
   size_t expires_size() const { return expires_.size(); }
   void Clear();
-  // Iteration yields `const EntryPtr&`; find/contains take a std::string_view.
-  Map& map() { return map_; }
+  // Iteration yields `const EntryPtr&`; find/contains take a std::string_view. Read-only: adding or
+  // removing entries behind this class's back would break the slot counts.
   const Map& map() const { return map_; }
 
   // Counters read by INFO stats; the owning shard's lock guards them too.
@@ -85,8 +91,12 @@ class DbTable {
   }
   void CountInSketch(std::string_view key);
   uint64_t NextRandom();
+  void Counted(const Entry* e) {
+    if (slot_keys_ != nullptr) slot_keys_->Add(e->slot());
+  }
 
   Map map_;
+  SlotKeyCounts* slot_keys_;
   // (deadline, entry) for entries with a deadline: active expiry pops from the front in order, so
   // expired keys never linger, whatever their number. Entries do not move, so a pointer suffices.
   absl::btree_set<std::pair<int64_t, const Entry*>> expires_;

@@ -16,6 +16,8 @@ EntryPtr Entry::Make(std::string_view key, Value value) {
   return EntryPtr(new (block) Entry(std::move(value), key.size()));
 }
 
+size_t Entry::MemoryUsage() const { return sizeof(EntryPtr) + BlockSize() + value.MemoryUsage(); }
+
 void EntryDeleter::operator()(Entry* e) const {
   const size_t bytes = e->BlockSize();
   e->~Entry();

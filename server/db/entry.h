@@ -11,6 +11,7 @@
 #include <memory>
 #include <string_view>
 
+#include "server/base/key_slot.h"
 #include "server/db/key_hash.h"
 #include "server/db/value.h"
 
@@ -31,8 +32,14 @@ class Entry {
 
   // The key's bytes live right after the object, in the same block.
   std::string_view key() const { return {reinterpret_cast<const char*>(this + 1), key_size_}; }
-  // Bytes of the block (header and key), for MEMORY USAGE.
+  // The key's cluster slot. Computed, not stored: the 40-byte entry has no spare bits left (the
+  // key size and eviction's access stamp share its last word), and CRC16 of a short key costs
+  // less than 8 more bytes on every key.
+  uint16_t slot() const { return KeySlot(key()); }
+  // Bytes of the block (header and key).
   size_t BlockSize() const { return sizeof(Entry) + key_size_; }
+  // What MEMORY USAGE reports for this key: table slot, block and value.
+  size_t MemoryUsage() const;
 
   // Longest key an entry holds (proto-max-bulk-len cannot exceed it).
   static constexpr size_t kMaxKeySize = UINT32_MAX;

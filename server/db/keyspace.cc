@@ -6,19 +6,21 @@
 namespace kv {
 
 Keyspace::Keyspace(size_t num_dbs, size_t num_shards) : num_dbs_(num_dbs) {
+  num_shards = std::clamp<size_t>(num_shards, 1, kNumSlots);
   shards_.reserve(num_shards);
   for (size_t i = 0; i < num_shards; ++i) {
     auto shard = std::make_unique<Shard>();
-    shard->dbs.resize(num_dbs);
-    for (DbTable& db : shard->dbs) db.set_access(&access_);
+    shard->dbs.reserve(num_dbs);
+    for (size_t db = 0; db < num_dbs; ++db) shard->dbs.emplace_back(&slot_keys_).set_access(&access_);
     shards_.push_back(std::move(shard));
   }
 }
 
-size_t Keyspace::ShardIndex(std::string_view key) const {
-  // The high bits pick the shard: the table inside the shard uses the low bits of the same hash
-  // (its H2 tag is the low 7 bits), which must stay spread out within one shard.
-  return static_cast<size_t>(((HashKey(key) >> 32) * shards_.size()) >> 32);
+SlotRange Keyspace::SlotsOfShard(size_t shard) const {
+  // The inverse of ShardOfSlot: the first slot s with s·N/16384 >= shard, rounded up.
+  const size_t n = shards_.size();
+  auto first_of = [n](size_t i) { return static_cast<uint16_t>((i * kNumSlots + n - 1) / n); };
+  return {first_of(shard), first_of(shard + 1)};
 }
 
 size_t Keyspace::KeyCount(size_t db) {
@@ -59,7 +61,33 @@ void Keyspace::EnableSketches(bool on) {
   }
 }
 
-ShardLocks::ShardLocks(Keyspace& ks, std::vector<size_t> shard_ids) {
+std::vector<std::string> Keyspace::GetKeysInSlot(size_t db, uint16_t slot, size_t count) {
+  std::vector<std::string> keys;
+  const size_t shard = ShardOfSlot(slot);
+  ShardLocks lock = ShardLocks::OneUnlessAllHeld(*this, shard);
+  for (const EntryPtr& e : shards_[shard]->dbs[db].map()) {
+    if (keys.size() >= count) break;
+    if (e->slot() == slot) keys.emplace_back(e->key());
+  }
+  return keys;
+}
+
+uint64_t Keyspace::SlotPayloadBytes(uint16_t slot) {
+  const size_t shard = ShardOfSlot(slot);
+  return PayloadBytesBySlot(shard)[slot - SlotsOfShard(shard).first];
+}
+
+std::vector<uint64_t> Keyspace::PayloadBytesBySlot(size_t shard) {
+  const SlotRange range = SlotsOfShard(shard);
+  std::vector<uint64_t> bytes(range.end - range.first);
+  ShardLocks lock = ShardLocks::OneUnlessAllHeld(*this, shard);
+  for (const DbTable& table : shards_[shard]->dbs) {
+    for (const EntryPtr& e : table.map()) bytes[e->slot() - range.first] += e->MemoryUsage();
+  }
+  return bytes;
+}
+
+ShardLocks::ShardLocks(Keyspace& ks, ShardIdVec shard_ids) {
   std::sort(shard_ids.begin(), shard_ids.end());
   shard_ids.erase(std::unique(shard_ids.begin(), shard_ids.end()), shard_ids.end());
   locks_.reserve(shard_ids.size());
@@ -75,10 +103,21 @@ ShardLocks ShardLocks::All(Keyspace& ks) {
   return l;
 }
 
-ShardLocks ShardLocks::AllUnlessHeld(Keyspace& ks) {
+bool ShardLocks::AllHeldByThisThread(const Keyspace& ks) {
   // Only this thread can have stored its own id, so the relaxed read cannot see it by mistake.
-  if (ks.all_locked_by_.load(std::memory_order_relaxed) == std::this_thread::get_id()) return {};
+  return ks.all_locked_by_.load(std::memory_order_relaxed) == std::this_thread::get_id();
+}
+
+ShardLocks ShardLocks::AllUnlessHeld(Keyspace& ks) {
+  if (AllHeldByThisThread(ks)) return {};
   return All(ks);
+}
+
+ShardLocks ShardLocks::OneUnlessAllHeld(Keyspace& ks, size_t shard) {
+  if (AllHeldByThisThread(ks)) return {};
+  ShardLocks l;
+  l.locks_.emplace_back(ks.shard(shard).mu);
+  return l;
 }
 
 ShardLocks::ShardLocks(ShardLocks&& other) noexcept
