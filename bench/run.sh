@@ -2,13 +2,16 @@
 # Throughput and latency of kv-server next to redis-server, measured by redis-benchmark.
 #
 #   bench/run.sh BUILD_DIR [--quick | --requests N] [--repeat N] [--suite strings|types|all]
+#                [--tests LIST] [--pipelines "1 16"]
 #
 # Starts both servers on free loopback ports with the same flags (--save "" --appendonly no), runs
 # `redis-benchmark --csv -c 50 -n 1000000 -r 100000` at -P 1 and -P 16 against each, one after the
 # other, and prints rps, kv/redis ratio and p50/p99 latencies (ms). Suites: strings (default) runs
 # set,get,incr,mset; types runs lpush,lpop,sadd,hset,zadd,lrange_100 and ZRANGE 0 99 WITHSCORES of
-# a 1000-member sorted set seeded first; all runs both. --quick uses -n 100000. --repeat N runs every measurement N times (alternating servers) and keeps
-# the best rps of each, which tames the noise of a shared machine. KV_SERVER=redis-server compares
+# a 1000-member sorted set seeded first; all runs both; --tests set,get runs just those (no ZRANGE).
+# --pipelines "16" measures only -P 16. --quick uses -n 100000. --repeat N runs every measurement N
+# times (alternating servers) and keeps the best rps of each, which tames the noise of a shared
+# machine. KV_SERVER=redis-server compares
 # Redis with itself (checks the script). BASELINE_SERVER=path/to/kv-server puts another binary in
 # redis-server's place (the table then says "base"): before/after a change, in the same run.
 # Raw CSVs are kept in BUILD_DIR/bench-results/.
@@ -20,13 +23,17 @@ build_dir=""
 requests=1000000
 repeat=1
 suite=strings
+only_tests=""
+pipelines="1 16"
 while (($#)); do
   case "$1" in
     --quick) requests=100000 ;;
     --requests) requests=$2; shift ;;  # the smoke test in make test runs a tiny -n
     --repeat) repeat=$2; shift ;;
     --suite) suite=$2; shift ;;
-    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    --tests) only_tests=$2; shift ;;
+    --pipelines) pipelines=$2; shift ;;
+    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
     *) build_dir=$1 ;;
   esac
   shift
@@ -59,6 +66,7 @@ case "$suite" in
   all) tests=set,get,incr,mset,lpush,lpop,sadd,hset,zadd,lrange_100; zrange=1 ;;
   *) echo "bench: unknown suite '$suite' (strings, types, all)" >&2; exit 2 ;;
 esac
+if [[ -n "$only_tests" ]]; then tests=$only_tests; zrange=0; fi
 zrange_cmd=(ZRANGE zbench 0 99 WITHSCORES)
 if ((zrange)); then
   members=()
@@ -69,7 +77,7 @@ if ((zrange)); then
 fi
 
 for run in $(seq 1 "$repeat"); do
-  for pipeline in 1 16; do
+  for pipeline in $pipelines; do
     for side in redis kv; do
       port=$redis_port
       [[ $side == kv ]] && port=$kv_port
@@ -101,7 +109,7 @@ def load(prefix):
 header = ("test", "P", f"{base} rps", "kv rps", f"kv/{base}", f"{base} p50", f"{base} p99", "kv p50",
           "kv p99")
 rows = []
-for p in (1, 16):
+for p in sorted({int(path.name.split("-P")[1].split("-")[0]) for path in out.glob("*-P*-run*.csv")}):
     r, k = load(f"redis-P{p}"), load(f"kv-P{p}")
     for test in r:
         if test not in k:

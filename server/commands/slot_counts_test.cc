@@ -165,7 +165,9 @@ TEST_F(SlotCountsTest, RandomCommands) {
       if (a == "PAST") a = past;
     }
     Run(std::vector<std::string_view>(argv.begin(), argv.end()));
-    if (i % 10 == 0) ASSERT_EQ(test::SlotCountMismatch(state_.keyspace), "") << "command " << i;
+    if (i % 10 == 0) {
+      ASSERT_EQ(test::SlotCountMismatch(state_.keyspace), "") << "command " << i;
+    }
   }
   EXPECT_EQ(test::SlotCountMismatch(state_.keyspace), "");
   EXPECT_GT(state_.keyspace.KeyCount(0) + state_.keyspace.KeyCount(1), 0u);
