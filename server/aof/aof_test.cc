@@ -110,6 +110,7 @@ TEST_F(AofTest, LoadKeepsSlotCountsExact) {
     n.Run({"SADD", "{t}set", "m"});
     ASSERT_FALSE(n.aof().StartRewrite(AofControl::RewriteTrigger::kAdmin));
     EXPECT_TRUE(n.aof().WaitForRewrite());
+    n.Run({"SELECT", "0"});
     n.Run({"DEL", "{t}0"});
     n.aof().Shutdown();
   }
