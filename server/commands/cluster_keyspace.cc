@@ -3,37 +3,22 @@
 #include <mutex>
 #include <unordered_map>
 
-#include "server/base/key_slot.h"
 #include "server/commands/client_state.h"
 
 namespace kv {
 
-// These scan every shard for the slot's keys: CLUSTER COUNTKEYSINSLOT and ring planning are rare,
-// and a scan needs no per-slot index on the write path. Called from command handlers, also inside
-// EXEC, which already holds every shard lock: take them all unless this thread has them.
+// A slot's keys live in one shard (Keyspace::ShardOfSlot): each query scans that shard alone,
+// under its lock unless EXEC holds every lock already (CLUSTER COUNTKEYSINSLOT inside MULTI).
 size_t CountKeysInSlot(Keyspace& ks, int db, uint16_t slot) {
-  ShardLocks all = ShardLocks::AllUnlessHeld(ks);
+  const size_t shard = ks.ShardOfSlot(slot);
+  ShardLocks lock = ShardLocks::OneUnlessAllHeld(ks, shard);
   size_t n = 0;
-  for (size_t i = 0; i < ks.num_shards(); ++i) {
-    Shard& sh = ks.shard(i);
-    for (const auto& e : sh.dbs[static_cast<size_t>(db)].map()) {
-      if (KeySlot(e->key()) == slot) ++n;
-    }
-  }
+  for (const auto& e : ks.shard(shard).dbs[static_cast<size_t>(db)].map()) n += e->slot() == slot;
   return n;
 }
 
 std::vector<std::string> KeysInSlot(Keyspace& ks, int db, uint16_t slot, size_t limit) {
-  ShardLocks all = ShardLocks::AllUnlessHeld(ks);
-  std::vector<std::string> keys;
-  for (size_t i = 0; i < ks.num_shards() && keys.size() < limit; ++i) {
-    Shard& sh = ks.shard(i);
-    for (const auto& e : sh.dbs[static_cast<size_t>(db)].map()) {
-      if (keys.size() >= limit) break;
-      if (KeySlot(e->key()) == slot) keys.emplace_back(e->key());
-    }
-  }
-  return keys;
+  return ks.GetKeysInSlot(static_cast<size_t>(db), slot, limit);
 }
 
 int64_t ClusterKeyspace::TotalKeys() {
@@ -44,23 +29,20 @@ int64_t ClusterKeyspace::TotalKeys() {
 }
 
 std::vector<cluster::SlotStat> ClusterKeyspace::SlotStats(const std::vector<uint16_t>& slots) {
-  std::unordered_map<uint16_t, cluster::SlotStat> by_slot;
-  for (uint16_t s : slots) by_slot[s] = cluster::SlotStat{s, 0, 0};
+  // Key counts are kept per slot (every database); bytes take one scan per shard involved.
   Keyspace& ks = dispatcher_.server().keyspace;
-  for (size_t i = 0; i < ks.num_shards(); ++i) {
-    Shard& sh = ks.shard(i);
-    std::lock_guard lock(sh.mu);
-    for (const DbTable& table : sh.dbs) {
-      for (const auto& e : table.map()) {
-        auto it = by_slot.find(KeySlot(e->key()));
-        if (it == by_slot.end()) continue;
-        ++it->second.keys;
-        it->second.bytes += static_cast<int64_t>(e->BlockSize() + e->value.MemoryUsage());
-      }
-    }
-  }
+  std::unordered_map<size_t, std::vector<uint64_t>> bytes_by_shard;
   std::vector<cluster::SlotStat> out;
-  for (uint16_t s : slots) out.push_back(by_slot[s]);
+  out.reserve(slots.size());
+  for (uint16_t s : slots) {
+    const size_t shard = ks.ShardOfSlot(s);
+    auto it = bytes_by_shard.find(shard);
+    if (it == bytes_by_shard.end()) {
+      it = bytes_by_shard.emplace(shard, ks.PayloadBytesBySlot(shard)).first;
+    }
+    out.push_back({s, static_cast<int64_t>(ks.CountKeysInSlot(s)),
+                   static_cast<int64_t>(it->second[s - ks.SlotsOfShard(shard).first])});
+  }
   return out;
 }
 
@@ -72,7 +54,7 @@ size_t ClusterKeyspace::DropUnowned(const std::vector<bool>& owned) {
     std::lock_guard lock(sh.mu);
     for (size_t db = 0; db < sh.dbs.size(); ++db) {
       for (const auto& e : sh.dbs[db].map()) {
-        if (!owned[KeySlot(e->key())]) doomed[db].emplace_back(e->key());
+        if (!owned[e->slot()]) doomed[db].emplace_back(e->key());
       }
     }
   }
