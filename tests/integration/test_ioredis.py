@@ -33,3 +33,22 @@ def test_define_command(server):
     assert out.returncode == 0, out.stderr.decode()
     assert json.loads(out.stdout) == {"first": ["5", "first"], "second": ["7", "second"],
                                       "pipelined": ["8", "third"]}
+
+
+def test_cluster_client_routes_every_key(nodes):
+    """Issue #11: ioredis's Cluster client, seeded with one node of a 3-node kvcache cluster, reads
+    the topology (CLUSTER SLOTS), sends each of 10,000 keys to its owner and reads it back; every
+    node ends up holding a share and nobody holds them all."""
+    if shutil.which("node") is None:
+        missing("node", "apt-get install nodejs npm (scripts/install-deps.sh)")
+    modules = node_modules()
+    if modules is None:
+        missing("ioredis", "scripts/fetch-node-clients.sh BUILD_DIR (run by make test)")
+    cluster = nodes.cluster(3, vnodes=128)
+    script = SCRIPT.parent / "cluster_set_get.js"
+    out = subprocess.run(["node", str(script), str(cluster[1].port), "10000"], capture_output=True,
+                         timeout=120, env={"NODE_PATH": str(modules), "PATH": "/usr/bin:/bin"})
+    assert out.returncode == 0, out.stderr.decode()
+    assert json.loads(out.stdout) == {"ok": 10000, "nodes": 3}
+    counts = [n.redis.dbsize() for n in cluster]
+    assert sum(counts) == 10000 and all(0 < c < 10000 for c in counts), counts
